@@ -122,7 +122,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     }
 
     @Override
-    public OpenTable.Cursor cursor() {
+    public Views.Cursor cursor() {
       return new OpenTable.Cursor(snapshot());
     }
   };
