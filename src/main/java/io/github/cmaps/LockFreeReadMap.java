@@ -287,6 +287,11 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     return size() == 0;
   }
 
+  /** Test hook: true while an incremental resize is in progress (a successor table exists). */
+  boolean isResizing() {
+    return tableAcquire().nextAcquire() != null;
+  }
+
   /* ---------------- Writer lock and table helpers -------------- */
 
   /** Takes the writer lock, refusing a write from inside one of this map's functions. */

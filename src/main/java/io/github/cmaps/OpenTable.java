@@ -510,12 +510,16 @@ final class OpenTable {
    */
   static final class Cursor implements Views.Cursor {
     private final Object[] kv;
-    private int next; // index of the next key slot to examine
+    private final Object overflowRoot;
+    private Object[] overflow; // flattened overflow tree, once the array is done
+    private int next; // index of the next key slot (or overflow pair) to examine
     private Object key;
     private Object value;
 
-    Cursor(Object[] kv) {
+    /** A cursor over a table array and the overflow root read with it (may be null). */
+    Cursor(Object[] kv, Object overflowRoot) {
       this.kv = kv;
+      this.overflowRoot = overflowRoot;
     }
 
     @Override
@@ -527,12 +531,25 @@ final class OpenTable {
         Object k = getAcquire(kv, j); // pairs with setRelease(key)
         if (k != null && k != DELETED) {
           Object v = getAcquire(kv, j + 1); // pairs with setRelease(value)
-          if (v != null) {
+          if (v != null && v != MOVED) {
             key = k;
             value = v;
             return true;
           }
         }
+      }
+      if (overflow == null) {
+        overflow =
+            overflowRoot instanceof OverflowTree.Node
+                ? OverflowTree.toArray((OverflowTree.Node) overflowRoot)
+                : new Object[0];
+      }
+      int j = next - kv.length;
+      if (j < overflow.length) {
+        next += 2;
+        key = overflow[j];
+        value = overflow[j + 1];
+        return true;
       }
       key = value = null;
       return false;
@@ -550,6 +567,19 @@ final class OpenTable {
     public Object value() {
       return value;
     }
+  }
+
+  /** A cursor over this table as it is now; racing writes may or may not be seen. */
+  Cursor cursor() {
+    return new Cursor(kv, overflowAcquire());
+  }
+
+  /**
+   * A cursor over a private copy of this table: an atomic snapshot if the caller holds a lock
+   * that excludes the owner. The overflow tree is immutable, so its root is the snapshot.
+   */
+  Cursor snapshotCursor() {
+    return new Cursor(kv.clone(), overflowAcquire());
   }
 
   /* ---------------- VarHandle mechanics -------------- */
