@@ -26,11 +26,17 @@ public final class LatencyRecorders {
 
   private LatencyRecorders() {}
 
-  /** A recorder for one thread's operations named {@code operation}; close it at tear-down. */
+  /**
+   * A recorder for one thread's operations named {@code operation}; close it at tear-down.
+   *
+   * <p>JMH tears a trial's state down at the end of the last iteration, before profilers collect
+   * that iteration, so closing only marks the recorder: it is dropped once collected.
+   */
   public static final class Labelled implements AutoCloseable {
     final String operation;
     final SingleWriterRecorder recorder =
         new SingleWriterRecorder(1, MAX_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
+    volatile boolean closed;
 
     private Labelled(String operation) {
       this.operation = operation;
@@ -43,7 +49,7 @@ public final class LatencyRecorders {
 
     @Override
     public void close() {
-      ACTIVE.remove(this);
+      closed = true;
     }
   }
 
@@ -56,6 +62,7 @@ public final class LatencyRecorders {
 
   /** Drops everything recorded so far (for example during the previous iteration). */
   static void discard() {
+    ACTIVE.removeIf(labelled -> labelled.closed);
     for (Labelled labelled : ACTIVE) {
       labelled.recorder.reset();
     }
@@ -72,6 +79,7 @@ public final class LatencyRecorders {
               op -> new Histogram(1, MAX_TRACKABLE_NANOS, SIGNIFICANT_DIGITS))
           .add(interval);
     }
+    ACTIVE.removeIf(labelled -> labelled.closed);
     return byOperation;
   }
 }
