@@ -95,7 +95,8 @@ footprint() {
   local out="$1"
   shift
   local cmd=("$java" "${footprint_jvm[@]}" -cp "$jar" io.github.cmaps.jmh.footprint.Footprint --out "$out" "$@")
-  [[ -n "${env_file:-}" ]] && record footprint.command "${cmd[*]}"
+  local shown="${cmd[*]}"
+  [[ -n "${env_file:-}" ]] && record footprint.command "${shown//$here\//}"
   echo "== footprint: ${cmd[*]}" | tee -a "${log:-/dev/null}"
   "${cmd[@]}" 2>&1 | tee -a "${log:-/dev/null}"
 }
