@@ -147,6 +147,14 @@ public final class Report {
       }
     }
 
+    // The chart directory is generated: drop charts of benchmarks that are no longer in the run.
+    if (Files.isDirectory(charts)) {
+      try (var stale = Files.newDirectoryStream(charts, "*.png")) {
+        for (Path png : stale) {
+          Files.delete(png);
+        }
+      }
+    }
     Report report = new Report(results, env, footprint, input, out, charts);
     report.write();
     Files.createDirectories(out.toAbsolutePath().getParent());
@@ -286,11 +294,26 @@ public final class Report {
 
   /* ---------------- Workloads ---------------- */
 
-  /** One table: a benchmark's metric in one mode, over every case and map. */
-  private record TableKey(String workload, String benchmark, String metric, String mode) {}
+  /** One table: a benchmark in one mode, over every case and map. */
+  private record TableKey(String workload, String benchmark, String mode) {}
 
-  /** A case: the parameters other than the map, and the thread count. */
-  private record Case(Map<String, String> params, int threads) {}
+  /**
+   * A row of a table: the parameters other than the map, the thread count, and for a group the
+   * role (the method name, for example {@code get95}); the role is empty otherwise.
+   */
+  private record Case(Map<String, String> params, int threads, String role) {}
+
+  /** The order benchmarks are shown in within their workload; others follow by name. */
+  private static final List<String> BENCHMARK_ORDER =
+      List.of(
+          "get", "getStringKey", "mixed95", "mixed90", "groupGetPut95", "groupGetPut90",
+          "putRemove", "mergeHotKey", "computeIfAbsentPresent", "groupGrowth",
+          "groupGrowthLatency");
+
+  private static final Comparator<String> BY_BENCHMARK_ORDER =
+      Comparator.<String>comparingInt(
+              b -> BENCHMARK_ORDER.contains(b) ? BENCHMARK_ORDER.indexOf(b) : Integer.MAX_VALUE)
+          .thenComparing(Comparator.naturalOrder());
 
   private void writeWorkloads() throws IOException {
     Map<String, List<JmhResult>> byWorkload = new LinkedHashMap<>();
@@ -305,12 +328,14 @@ public final class Report {
         continue;
       }
       String workload = e.getKey();
+      List<JmhResult> sorted = new ArrayList<>(e.getValue());
+      sorted.sort(Comparator.comparing(JmhResult::benchmark, BY_BENCHMARK_ORDER));
       md.append("## ").append(workload.replaceFirst("Benchmark$", "")).append("\n\n");
       if (WORKLOADS.containsKey(workload)) {
         md.append(WORKLOADS.get(workload)).append("\n\n");
       }
-      writeScoreTables(workload, e.getValue());
-      writeLatencyTables(workload, e.getValue());
+      writeScoreTables(workload, sorted);
+      writeLatencyTables(workload, sorted);
     }
   }
 
@@ -319,7 +344,9 @@ public final class Report {
     // table -> case -> map -> score
     Map<TableKey, Map<Case, Map<String, JmhResult.Metric>>> tables = new LinkedHashMap<>();
     for (JmhResult r : workloadResults) {
-      Case c = new Case(r.caseParams(), r.threads());
+      if (hasLatency(r) || r.benchmark().endsWith("Latency")) {
+        continue; // a timed benchmark's throughput includes the timer's cost: not comparable
+      }
       Map<String, JmhResult.Metric> roles = new LinkedHashMap<>();
       for (Map.Entry<String, JmhResult.Metric> s : r.secondary().entrySet()) {
         // A group reports each role as a secondary result named after its method; profiler
@@ -328,17 +355,14 @@ public final class Report {
           roles.put(s.getKey(), s.getValue());
         }
       }
-      if (hasLatency(r) || r.benchmark().endsWith("Latency")) {
-        continue; // a timed benchmark's throughput includes the timer's cost: not comparable
-      }
       if (roles.isEmpty()) {
         roles.put("", r.primary());
       }
+      TableKey key = new TableKey(workload, r.benchmark(), r.mode());
       for (Map.Entry<String, JmhResult.Metric> role : roles.entrySet()) {
-        TableKey key = new TableKey(workload, r.benchmark(), role.getKey(), r.mode());
         tables
             .computeIfAbsent(key, k -> new LinkedHashMap<>())
-            .computeIfAbsent(c, k -> new LinkedHashMap<>())
+            .computeIfAbsent(new Case(r.caseParams(), r.threads(), role.getKey()), k -> new LinkedHashMap<>())
             .put(r.map(), role.getValue());
       }
     }
@@ -348,50 +372,82 @@ public final class Report {
       Map<Case, Map<String, JmhResult.Metric>> byCase = t.getValue();
       List<Case> cases = new ArrayList<>(byCase.keySet());
       cases.sort(CASE_ORDER);
+      boolean grouped = cases.stream().anyMatch(c -> !c.role().isEmpty());
       List<String> maps = mapsIn(byCase.values());
       String unit = firstUnit(byCase.values());
-      String title = key.benchmark() + (key.metric().isEmpty() ? "" : ": " + key.metric())
-          + (key.mode().equals("thrpt") ? "" : " (" + key.mode() + ")");
+      String title = key.benchmark() + (key.mode().equals("thrpt") ? "" : " (" + key.mode() + ")");
       md.append("### ").append(title).append("\n\n");
-      md.append("Unit: ").append(unit).append(betterHint(unit)).append(".\n\n");
+      md.append("Unit: ").append(unit).append(betterHint(unit)).append('.');
+      if (grouped) {
+        md.append(" Readers and writers run in separate threads at the same time; each row is one")
+            .append(" role's throughput, and `threads` counts both roles.");
+      }
+      md.append("\n\n");
 
       List<String> paramNames = new ArrayList<>(cases.get(0).params().keySet());
       List<String> header = new ArrayList<>(paramNames);
       header.add("threads");
+      if (grouped) {
+        header.add("role");
+      }
       header.addAll(maps);
       List<String[]> rows = new ArrayList<>();
-      List<String> categories = new ArrayList<>();
       for (Case c : cases) {
         List<String> row = new ArrayList<>();
         for (String p : paramNames) {
           row.add(formatParam(c.params().get(p)));
         }
         row.add(String.valueOf(c.threads()));
+        if (grouped) {
+          row.add(roleLabel(c.role()));
+        }
         Map<String, JmhResult.Metric> cells = byCase.get(c);
         JmhResult.Metric baseline = cells.get(MapType.BASELINE);
         for (String map : maps) {
           row.add(formatCell(cells.get(map), baseline, map));
         }
         rows.add(row.toArray(new String[0]));
-        categories.add(categoryLabel(c, paramNames));
       }
       table(header, rows);
+      md.append('\n');
 
-      Charts.Data data = new Charts.Data(categories);
-      for (String map : maps) {
-        List<Double> values = new ArrayList<>();
-        List<Double> errors = new ArrayList<>();
-        for (Case c : cases) {
-          JmhResult.Metric cell = byCase.get(c).get(map);
-          values.add(cell == null ? Double.NaN : cell.score());
-          errors.add(cell == null ? Double.NaN : cell.error());
+      // One chart per role: a writer's throughput is often a tiny fraction of the readers'.
+      Map<String, List<Case>> casesByRole = new LinkedHashMap<>();
+      cases.forEach(c -> casesByRole.computeIfAbsent(c.role(), r -> new ArrayList<>()).add(c));
+      for (Map.Entry<String, List<Case>> roleCases : casesByRole.entrySet()) {
+        String role = roleCases.getKey();
+        List<String> categories = new ArrayList<>();
+        roleCases.getValue().forEach(c -> categories.add(categoryLabel(c, paramNames)));
+        Charts.Data data = new Charts.Data(categories);
+        for (String map : maps) {
+          List<Double> values = new ArrayList<>();
+          List<Double> errors = new ArrayList<>();
+          for (Case c : roleCases.getValue()) {
+            JmhResult.Metric cell = byCase.get(c).get(map);
+            values.add(cell == null ? Double.NaN : cell.score());
+            errors.add(cell == null ? Double.NaN : cell.error());
+          }
+          data.series(map, values, errors);
         }
-        data.series(map, values, errors);
+        String chartTitle = title + (role.isEmpty() ? "" : ", " + roleLabel(role).replace("`", ""));
+        String file = chartName(workload, key.benchmark(), role, key.mode());
+        Charts.write(chartsDir.resolve(file),
+            workload.replaceFirst("Benchmark$", "") + " · " + chartTitle, unit, data, false);
+        md.append("![").append(chartTitle).append("](").append(chartLink(file)).append(")\n");
       }
-      String file = chartName(workload, key.benchmark(), key.metric(), key.mode());
-      Charts.write(chartsDir.resolve(file), workload.replaceFirst("Benchmark$", "") + " · " + title, unit, data, false);
-      md.append("\n![").append(title).append("](").append(chartLink(file)).append(")\n\n");
+      md.append('\n');
     }
+  }
+
+  /** {@code get95} as "readers (`get95`)", {@code put} as "writers (`put`)". */
+  private static String roleLabel(String role) {
+    if (role.startsWith("get")) {
+      return "readers (`" + role + "`)";
+    }
+    if (role.startsWith("put")) {
+      return "writers (`" + role + "`)";
+    }
+    return "`" + role + "`";
   }
 
   private static boolean hasLatency(JmhResult r) {
@@ -411,7 +467,7 @@ public final class Report {
         }
         all.computeIfAbsent(r.benchmark(), k -> new LinkedHashMap<>())
             .computeIfAbsent(m.group(1), k -> new LinkedHashMap<>())
-            .computeIfAbsent(new Case(r.caseParams(), r.threads()), k -> new LinkedHashMap<>())
+            .computeIfAbsent(new Case(r.caseParams(), r.threads(), ""), k -> new LinkedHashMap<>())
             .computeIfAbsent(r.map(), k -> new LinkedHashMap<>())
             .put(m.group(2), s.getValue());
       }
@@ -545,7 +601,8 @@ public final class Report {
             return c;
           }
         }
-        return Integer.compare(a.threads(), b.threads());
+        int c = Integer.compare(a.threads(), b.threads());
+        return c != 0 ? c : a.role().compareTo(b.role());
       };
 
   private static int compareValues(String x, String y) {
@@ -619,7 +676,8 @@ public final class Report {
       s.append(" ± ").append(number(m.error()));
     }
     if (baseline != null && !map.equals(MapType.BASELINE) && baseline.score() > 0) {
-      s.append(String.format(Locale.ROOT, " (%.2f×)", m.score() / baseline.score()));
+      double ratio = m.score() / baseline.score();
+      s.append(ratio < 0.01 ? " (<0.01×)" : String.format(Locale.ROOT, " (%.2f×)", ratio));
     }
     return s.toString();
   }
