@@ -189,6 +189,7 @@ case "${1:-}" in
   smoke|quick|full) run_profile "$@" ;;
   footprint)
     shift
+    cd "$here" # --out is relative to jmh/, like the profiles' outputs
     ensure_jar
     mkdir -p "$results"
     footprint "$results/footprint.json" "$@"
