@@ -23,9 +23,9 @@ public enum Distribution {
   },
 
   /**
-   * Zipf-distributed popularity with exponent {@value #ZIPF_EXPONENT} (as in YCSB): a few keys
-   * take most accesses, as in caches and registries. Popularity ranks are assigned to keys through
-   * a random permutation, so the hot keys are spread over the table instead of sitting in
+   * Zipf-distributed popularity with exponent {@value #ZIPF_EXPONENT} (as in YCSB): a few keys take
+   * most accesses, as in caches and registries. Popularity ranks are assigned to keys through a
+   * random permutation, so the hot keys are spread over the table instead of sitting in
    * neighbouring buckets (which would favour or penalize a particular hash or stripe layout).
    */
   ZIPF {

@@ -3,12 +3,14 @@ package io.github.cmaps.jmh;
 import java.util.SplittableRandom;
 
 /**
- * Pre-built keys, values and access sequences, so that the measured loops allocate nothing of
- * their own: any allocation a benchmark shows comes from the map.
+ * Pre-built keys, values and access sequences, so that the measured loops allocate nothing of their
+ * own: any allocation a benchmark shows comes from the map.
  */
 final class Keys {
 
-  /** Seed of every random choice in the workloads: each map sees the same keys in the same order. */
+  /**
+   * Seed of every random choice in the workloads: each map sees the same keys in the same order.
+   */
   static final long SEED = 0x5EED_C0DE_2026L;
 
   /** The shortest access sequence; long enough that its period does not train branch predictors. */
@@ -39,8 +41,9 @@ final class Keys {
   }
 
   /**
-   * Returns {@code n} distinct string keys of 14 or 15 characters (for example {@code "user:100042:id"}), like identifiers in a cache,
-   * with their hash codes already computed and cached by {@link String}.
+   * Returns {@code n} distinct string keys of 14 or 15 characters (for example {@code
+   * "user:100042:id"}), like identifiers in a cache, with their hash codes already computed and
+   * cached by {@link String}.
    */
   static String[] strings(int n) {
     String[] keys = new String[n];

@@ -16,13 +16,13 @@ import org.openjdk.jmh.results.ScalarResult;
 /**
  * Turns the latencies that benchmarks record through {@link LatencyRecorders} into JMH secondary
  * results, so they land in JMH's JSON next to the scores: for each recorded operation {@code op},
- * {@code op.p50}, {@code op.p99}, {@code op.p99.9} and {@code op.max} in microseconds, and
- * {@code op.count}.
+ * {@code op.p50}, {@code op.p99}, {@code op.p99.9} and {@code op.max} in microseconds, and {@code
+ * op.count}.
  *
  * <p>Enable with {@code -prof io.github.cmaps.jmh.LatencyProfiler}; benchmarks that record nothing
  * get no extra results. Percentiles are averaged over iterations and forks; {@code max} is the
- * maximum over all of them. Latencies recorded while JMH synchronizes threads at the start and
- * end of an iteration are included: they are the same workload.
+ * maximum over all of them. Latencies recorded while JMH synchronizes threads at the start and end
+ * of an iteration are included: they are the same workload.
  */
 public final class LatencyProfiler implements InternalProfiler {
 
@@ -51,7 +51,8 @@ public final class LatencyProfiler implements InternalProfiler {
       results.add(percentile(op + ".p50", h, 50.0));
       results.add(percentile(op + ".p99", h, 99.0));
       results.add(percentile(op + ".p99.9", h, 99.9));
-      results.add(new ScalarResult(op + ".max", micros(h.getMaxValue()), UNIT, AggregationPolicy.MAX));
+      results.add(
+          new ScalarResult(op + ".max", micros(h.getMaxValue()), UNIT, AggregationPolicy.MAX));
       results.add(new ScalarResult(op + ".count", h.getTotalCount(), "ops", AggregationPolicy.SUM));
     }
     return results;

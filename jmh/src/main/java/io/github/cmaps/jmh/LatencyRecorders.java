@@ -8,11 +8,11 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.SingleWriterRecorder;
 
 /**
- * The per-thread latency recorders of the running trial, labelled by operation, for
- * {@link LatencyProfiler} to collect after each iteration.
+ * The per-thread latency recorders of the running trial, labelled by operation, for {@link
+ * LatencyProfiler} to collect after each iteration.
  *
- * <p>Each benchmark thread records into its own {@link SingleWriterRecorder}, so recording costs
- * no shared write; the profiler swaps each recorder's interval histogram, which is safe while the
+ * <p>Each benchmark thread records into its own {@link SingleWriterRecorder}, so recording costs no
+ * shared write; the profiler swaps each recorder's interval histogram, which is safe while the
  * writer keeps recording.
  */
 public final class LatencyRecorders {
@@ -75,8 +75,7 @@ public final class LatencyRecorders {
       Histogram interval = labelled.recorder.getIntervalHistogram();
       byOperation
           .computeIfAbsent(
-              labelled.operation,
-              op -> new Histogram(1, MAX_TRACKABLE_NANOS, SIGNIFICANT_DIGITS))
+              labelled.operation, op -> new Histogram(1, MAX_TRACKABLE_NANOS, SIGNIFICANT_DIGITS))
           .add(interval);
     }
     ACTIVE.removeIf(labelled -> labelled.closed);

@@ -10,8 +10,8 @@ import java.util.function.Supplier;
  *
  * <p>Every benchmark declares {@code @Param MapType map} without values, and JMH then runs every
  * constant of the enum; the footprint tool and the report walk the same constants. Adding a map to
- * every workload is therefore one line here. On the command line a map is chosen by the
- * constant's name, for example {@code -p map=ConcurrentHashMap,SynchronizedHashMap}.
+ * every workload is therefore one line here. On the command line a map is chosen by the constant's
+ * name, for example {@code -p map=ConcurrentHashMap,SynchronizedHashMap}.
  *
  * <p>Each constant creates the map with its no-argument constructor, that is with the map's own
  * default capacity; the workloads populate it as they need. Constants are named after the class

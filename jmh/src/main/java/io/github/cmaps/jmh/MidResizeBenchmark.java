@@ -21,30 +21,29 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Reads during growth: one writer fills a map created with its default capacity up to
- * {@code target} entries (1M), then starts over with a new map, while reader threads look up keys
- * the writer inserted earlier. Every cycle passes through all of the map's resizes, so this is
- * where a resize that stops the world shows, as a long {@code get} stall or a very long
- * {@code put}; a map that resizes incrementally, or lets readers proceed during a resize, shows
- * short tails instead.
+ * Reads during growth: one writer fills a map created with its default capacity up to {@code
+ * target} entries (1M), then starts over with a new map, while reader threads look up keys the
+ * writer inserted earlier. Every cycle passes through all of the map's resizes, so this is where a
+ * resize that stops the world shows, as a long {@code get} stall or a very long {@code put}; a map
+ * that resizes incrementally, or lets readers proceed during a resize, shows short tails instead.
  *
  * <ul>
  *   <li>{@code groupGrowth}: throughput of the writer ({@code put}, one thread) and the readers
  *       ({@code get}), reported per role, in operations per microsecond.
- *   <li>{@code groupGrowthLatency}: the same workload with every operation timed
- *       ({@code System.nanoTime()} around it) into a per-thread HdrHistogram. Run it with
- *       {@code -prof io.github.cmaps.jmh.LatencyProfiler} (as {@code run.sh} does) to get p50,
- *       p99, p99.9 and max of {@code get} and {@code put} as secondary results; {@code max}
- *       covers every operation, unlike {@code Mode.SampleTime}, which samples and can miss the
- *       one {@code put} that rehashes a million entries. Its throughput includes the timing
- *       overhead and is not reported.
+ *   <li>{@code groupGrowthLatency}: the same workload with every operation timed ({@code
+ *       System.nanoTime()} around it) into a per-thread HdrHistogram. Run it with {@code -prof
+ *       io.github.cmaps.jmh.LatencyProfiler} (as {@code run.sh} does) to get p50, p99, p99.9 and
+ *       max of {@code get} and {@code put} as secondary results; {@code max} covers every
+ *       operation, unlike {@code Mode.SampleTime}, which samples and can miss the one {@code put}
+ *       that rehashes a million entries. Its throughput includes the timing overhead and is not
+ *       reported.
  * </ul>
  *
- * <p>The writer publishes how many keys it inserted every {@value #PUBLISH_EVERY} puts (a
- * volatile store), and readers pick a key uniformly among those, so every read should hit.
- * Starting over allocates a new map inside the measured {@code put} and turns the old one into
- * garbage, once per {@code target} puts; garbage-collection pauses therefore appear in the tails
- * of every map alike (fixed heap, default collector, recorded in the report).
+ * <p>The writer publishes how many keys it inserted every {@value #PUBLISH_EVERY} puts (a volatile
+ * store), and readers pick a key uniformly among those, so every read should hit. Starting over
+ * allocates a new map inside the measured {@code put} and turns the old one into garbage, once per
+ * {@code target} puts; garbage-collection pauses therefore appear in the tails of every map alike
+ * (fixed heap, default collector, recorded in the report).
  *
  * <p>There is exactly one writer (growth is sequential); add readers with {@code -tg R,1}.
  */
@@ -52,7 +51,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 2, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 2,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class MidResizeBenchmark {
 
   /** The writer publishes its progress to readers once per this many puts (a power of two). */
@@ -63,8 +64,8 @@ public class MidResizeBenchmark {
     final Map<Object, Object> map;
 
     /**
-     * {@code keys[0, published)} are in {@link #map}. Volatile: the writer's store (after its
-     * puts) pairs with the readers' load (before their gets), so a reader sees those entries.
+     * {@code keys[0, published)} are in {@link #map}. Volatile: the writer's store (after its puts)
+     * pairs with the readers' load (before their gets), so a reader sees those entries.
      */
     volatile int published;
 

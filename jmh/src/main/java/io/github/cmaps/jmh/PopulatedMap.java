@@ -45,9 +45,9 @@ public abstract class PopulatedMap {
   abstract Object[] newKeys(int n);
 
   /**
-   * Returns the key objects the workload passes to the map for {@code stored}, the keys the map
-   * was populated with: the same objects by default, so lookups may succeed on reference
-   * equality, as in most published map benchmarks.
+   * Returns the key objects the workload passes to the map for {@code stored}, the keys the map was
+   * populated with: the same objects by default, so lookups may succeed on reference equality, as
+   * in most published map benchmarks.
    */
   Object[] lookupKeys(Object[] stored) {
     return stored;

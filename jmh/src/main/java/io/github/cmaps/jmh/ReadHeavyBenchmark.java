@@ -26,19 +26,21 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #mixed95}, {@link #mixed90}: every thread does 95% (90%) {@code get} and 5% (10%)
  *       {@code put}, interleaved; shows what a write costs readers that run on the same core.
  *   <li>{@code groupGetPut95}, {@code groupGetPut90}: the same ratios as dedicated reader and
- *       writer threads (19:1 and 9:1), reported per role. This is where a map whose writers
- *       block readers (one lock) separates from one whose readers never wait. The default thread
- *       counts oversubscribe a 2-core machine on purpose: the OS time-slices threads, so the
- *       operation mix stays near the nominal ratio, and a writer preempted while it holds a lock
- *       stalls every reader, as it would on a loaded server. Override with {@code -tg R,W}
- *       (readers first: JMH orders a group's methods by name).
+ *       writer threads (19:1 and 9:1), reported per role. This is where a map whose writers block
+ *       readers (one lock) separates from one whose readers never wait. The default thread counts
+ *       oversubscribe a 2-core machine on purpose: the OS time-slices threads, so the operation mix
+ *       stays near the nominal ratio, and a writer preempted while it holds a lock stalls every
+ *       reader, as it would on a loaded server. Override with {@code -tg R,W} (readers first: JMH
+ *       orders a group's methods by name).
  * </ul>
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 2,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class ReadHeavyBenchmark {
 
   /* ---------------- Reads only ---------------- */

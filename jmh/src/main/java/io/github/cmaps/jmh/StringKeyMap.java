@@ -4,10 +4,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * A {@link PopulatedMap} with {@link String} keys, looked up through equal but distinct
- * {@code String} objects, as when a key arrives from a request: every hit pays an {@code equals}
- * that compares characters, and reads the stored key. Hash codes of both copies are computed
- * during setup, as a long-lived key would have them.
+ * A {@link PopulatedMap} with {@link String} keys, looked up through equal but distinct {@code
+ * String} objects, as when a key arrives from a request: every hit pays an {@code equals} that
+ * compares characters, and reads the stored key. Hash codes of both copies are computed during
+ * setup, as a long-lived key would have them.
  */
 @State(Scope.Benchmark)
 public class StringKeyMap extends PopulatedMap {

@@ -19,19 +19,19 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Write-dominated use: the cost of the write paths (locking, node allocation, counting) and of
- * the atomic read-modify-write methods that callers choose a {@code ConcurrentMap} for.
+ * Write-dominated use: the cost of the write paths (locking, node allocation, counting) and of the
+ * atomic read-modify-write methods that callers choose a {@code ConcurrentMap} for.
  *
  * <ul>
  *   <li>{@link #putRemove}: half {@code put}, half {@code remove}, over a key range twice the map's
  *       size. A key is present with probability one half at equilibrium, and the map starts at
- *       equilibrium (a random half of the range), so its size stays near {@code size} and no
- *       resize happens: every operation really inserts or unlinks an entry about half the time.
+ *       equilibrium (a random half of the range), so its size stays near {@code size} and no resize
+ *       happens: every operation really inserts or unlinks an entry about half the time.
  *   <li>{@link #mergeHotKey}: {@code merge} on {@value HotCounters#HOT_KEYS} hot counters in a map
- *       of {@code size} entries, the "count events per key" idiom. All threads collide on the
- *       same few entries, so this shows the cost of contended atomic updates. The remapping
- *       function advances a counter through pre-built {@code Integer}s (modulo
- *       {@value #COUNTER_VALUES}), so it allocates nothing.
+ *       of {@code size} entries, the "count events per key" idiom. All threads collide on the same
+ *       few entries, so this shows the cost of contended atomic updates. The remapping function
+ *       advances a counter through pre-built {@code Integer}s (modulo {@value #COUNTER_VALUES}), so
+ *       it allocates nothing.
  *   <li>{@link #computeIfAbsentPresent}: {@code computeIfAbsent} on keys that are all present, the
  *       "get or create" idiom on a warm cache. A map that locks before it looks pays for that on
  *       every call; one that looks first pays almost nothing over {@code get}.
@@ -43,7 +43,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 2, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 2,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class WriteHeavyBenchmark {
 
   /** Counter values are {@code COUNTERS[i]} for {@code i} in {@code [0, COUNTER_VALUES)}. */

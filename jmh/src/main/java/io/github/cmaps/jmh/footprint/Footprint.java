@@ -19,17 +19,17 @@ import org.openjdk.jol.vm.VM;
  * Measures memory footprint, not time: the bytes each map spends per mapping, beyond the key and
  * value objects themselves.
  *
- * <p>For every {@link MapType} and every size it fills a fresh map with that many distinct
- * {@code Integer} keys and distinct {@code Integer} values, then walks the object graph reachable
- * from the map with JOL ({@code GraphLayout.parseInstance(map).totalSize()}) and subtracts the
- * graph of the keys and values alone. What is left is the map's own structure (tables, nodes,
- * locks, counters) as laid out by the running JVM (compressed references or not, alignment), which
- * the output records. Sizes that are not a power of two show how much slack a table keeps after its
- * last resize.
+ * <p>For every {@link MapType} and every size it fills a fresh map with that many distinct {@code
+ * Integer} keys and distinct {@code Integer} values, then walks the object graph reachable from the
+ * map with JOL ({@code GraphLayout.parseInstance(map).totalSize()}) and subtracts the graph of the
+ * keys and values alone. What is left is the map's own structure (tables, nodes, locks, counters)
+ * as laid out by the running JVM (compressed references or not, alignment), which the output
+ * records. Sizes that are not a power of two show how much slack a table keeps after its last
+ * resize.
  *
- * <p>Usage: {@code java -cp benchmarks.jar io.github.cmaps.jmh.footprint.Footprint
- * [--sizes 1000,1000000] [--maps A,B] [--out results/footprint.json]}. Prints a table and writes a
- * JSON file for the report.
+ * <p>Usage: {@code java -cp benchmarks.jar io.github.cmaps.jmh.footprint.Footprint [--sizes
+ * 1000,1000000] [--maps A,B] [--out results/footprint.json]}. Prints a table and writes a JSON file
+ * for the report.
  */
 public final class Footprint {
 
@@ -76,9 +76,11 @@ public final class Footprint {
     }
 
     Output output = new Output();
-    output.jvm = System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
+    output.jvm =
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version");
     output.vmDetails = VM.current().details();
-    System.out.printf("%-26s %10s %14s %14s %10s%n", "map", "entries", "map bytes", "key+value", "B/mapping");
+    System.out.printf(
+        "%-26s %10s %14s %14s %10s%n", "map", "entries", "map bytes", "key+value", "B/mapping");
     for (int size : sizes) {
       Object[] keysAndValues = keysAndValues(size);
       // Passing the array as the varargs array makes its elements the roots, not the array itself.

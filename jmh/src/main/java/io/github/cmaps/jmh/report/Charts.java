@@ -14,9 +14,7 @@ import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
 
-/**
- * Grouped bar charts (one bar per map in each category), written as PNG files with XChart.
- */
+/** Grouped bar charts (one bar per map in each category), written as PNG files with XChart. */
 final class Charts {
 
   private static final int WIDTH = 1000;
@@ -55,13 +53,15 @@ final class Charts {
             .title(title)
             .yAxisTitle(valueAxis)
             .build();
-    chart.getStyler()
+    chart
+        .getStyler()
         .setLegendPosition(Styler.LegendPosition.OutsideE)
         .setChartBackgroundColor(Color.WHITE)
         .setBaseFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12))
         .setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 14))
         .setAntiAlias(true);
-    chart.getStyler()
+    chart
+        .getStyler()
         .setYAxisLogarithmic(logarithmic)
         .setPlotGridVerticalLinesVisible(false)
         .setErrorBarsColorSeriesColor(false)
@@ -77,7 +77,8 @@ final class Charts {
           }
         }
       }
-      double floor = smallest == Double.MAX_VALUE ? 1 : Math.pow(10, Math.floor(Math.log10(smallest)));
+      double floor =
+          smallest == Double.MAX_VALUE ? 1 : Math.pow(10, Math.floor(Math.log10(smallest)));
       chart.getStyler().setYAxisMin(floor);
     }
     if (data.categories.size() > 4) {

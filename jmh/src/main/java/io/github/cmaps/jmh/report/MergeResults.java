@@ -37,7 +37,10 @@ public final class MergeResults {
     }
     try (Writer w = Files.newBufferedWriter(Path.of(args[0]), StandardCharsets.UTF_8)) {
       // JMH writes NaN for a missing error; keep such values as they are.
-      new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+      new GsonBuilder()
+          .setPrettyPrinting()
+          .serializeSpecialFloatingPointValues()
+          .create()
           .toJson(merged, w);
     }
     System.out.println("merged " + merged.size() + " results into " + args[0]);

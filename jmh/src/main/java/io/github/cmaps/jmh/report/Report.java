@@ -175,7 +175,8 @@ public final class Report {
           .append(" short iteration without warmup (`jmh/run.sh smoke`), which only checks that")
           .append(" every benchmark runs. Replace this page with a `quick` or `full` run.\n\n");
     }
-    String cores = env.getProperty("cpu.cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+    String cores =
+        env.getProperty("cpu.cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
     md.append("Throughput, latency and footprint of the cmaps maps next to the JDK's")
         .append(" `ConcurrentHashMap`, a synchronized `HashMap`, JCTools' `NonBlockingHashMap` and")
         .append(" Eclipse Collections' `ConcurrentHashMap`, measured with JMH (profile `")
@@ -191,7 +192,8 @@ public final class Report {
         .append(" Treat a ratio as a property of this machine.\n\n");
     md.append("How to read the tables: each cell is JMH's score ± the half-width of its 99.9%")
         .append(" confidence interval (\"±\" is missing when there were too few iterations to")
-        .append(" compute one), followed by the ratio to `ConcurrentHashMap` for the same benchmark,")
+        .append(
+            " compute one), followed by the ratio to `ConcurrentHashMap` for the same benchmark,")
         .append(" parameters and threads in the same run. For throughput higher is better; for")
         .append(" latency and bytes lower is better. `size` is the number of entries, `1K` = 1,000")
         .append(" and `1M` = 1,000,000.\n\n");
@@ -209,12 +211,25 @@ public final class Report {
   private void writeEnvironment(String profile) {
     md.append("## Environment\n\n");
     boolean recorded = env.containsKey("cpu.model");
-    String cpu = recorded ? env.getProperty("cpu.model") : cpuModelHere() + " (read when the report was generated; the run recorded none)";
+    String cpu =
+        recorded
+            ? env.getProperty("cpu.model")
+            : cpuModelHere() + " (read when the report was generated; the run recorded none)";
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"CPU", cpu});
-    rows.add(new String[] {"Cores", env.getProperty("cpu.cores", Runtime.getRuntime().availableProcessors() + " (report time)")});
+    rows.add(
+        new String[] {
+          "Cores",
+          env.getProperty(
+              "cpu.cores", Runtime.getRuntime().availableProcessors() + " (report time)")
+        });
     rows.add(new String[] {"Memory", env.getProperty("memory", "?")});
-    rows.add(new String[] {"OS", env.getProperty("os", System.getProperty("os.name") + " " + System.getProperty("os.version"))});
+    rows.add(
+        new String[] {
+          "OS",
+          env.getProperty(
+              "os", System.getProperty("os.name") + " " + System.getProperty("os.version"))
+        });
     Set<String> jdks = new LinkedHashSet<>();
     Set<String> jmh = new LinkedHashSet<>();
     Set<String> jvmArgs = new LinkedHashSet<>();
@@ -224,14 +239,30 @@ public final class Report {
       jdks.add(s.vmName() + " " + s.vmVersion() + " (JDK " + s.jdkVersion() + ")");
       jmh.add(s.jmhVersion());
       jvmArgs.add(s.jvmArgs().isEmpty() ? "(none)" : "`" + String.join(" ", s.jvmArgs()) + "`");
-      iterations.add(s.forks() + " fork(s), warmup " + s.warmup() + ", measurement " + s.measurement());
+      iterations.add(
+          s.forks() + " fork(s), warmup " + s.warmup() + ", measurement " + s.measurement());
     }
     rows.add(new String[] {"JDK", String.join("; ", jdks)});
-    rows.add(new String[] {"JVM flags", String.join("; ", jvmArgs) + " (JMH adds its own blackhole flags)"});
+    rows.add(
+        new String[] {
+          "JVM flags", String.join("; ", jvmArgs) + " (JMH adds its own blackhole flags)"
+        });
     rows.add(new String[] {"JMH", String.join(", ", jmh) + "; " + String.join("; ", iterations)});
     rows.add(new String[] {"Maps", mapVersions()});
-    rows.add(new String[] {"Source", "commit " + env.getProperty("git.commit", "?") + ", run " + env.getProperty("date", "?")});
-    rows.add(new String[] {"Command", "`" + env.getProperty("command", "?") + "`, then `jmh/run.sh report " + relativeInput() + "`"});
+    rows.add(
+        new String[] {
+          "Source",
+          "commit " + env.getProperty("git.commit", "?") + ", run " + env.getProperty("date", "?")
+        });
+    rows.add(
+        new String[] {
+          "Command",
+          "`"
+              + env.getProperty("command", "?")
+              + "`, then `jmh/run.sh report "
+              + relativeInput()
+              + "`"
+        });
     if (env.containsKey("duration.seconds")) {
       rows.add(new String[] {"Duration", env.getProperty("duration.seconds") + " s"});
     }
@@ -272,9 +303,12 @@ public final class Report {
 
   /** Versions of the libraries in the benchmark jar, read from their Maven metadata. */
   private static String mapVersions() {
-    return "cmaps " + version("io.github.cmaps", "cmaps")
-        + ", JCTools " + version("org.jctools", "jctools-core")
-        + ", Eclipse Collections " + version("org.eclipse.collections", "eclipse-collections")
+    return "cmaps "
+        + version("io.github.cmaps", "cmaps")
+        + ", JCTools "
+        + version("org.jctools", "jctools-core")
+        + ", Eclipse Collections "
+        + version("org.eclipse.collections", "eclipse-collections")
         + ", JDK maps from the JDK above; all with default constructor settings";
   }
 
@@ -298,16 +332,24 @@ public final class Report {
   private record TableKey(String workload, String benchmark, String mode) {}
 
   /**
-   * A row of a table: the parameters other than the map, the thread count, and for a group the
-   * role (the method name, for example {@code get95}); the role is empty otherwise.
+   * A row of a table: the parameters other than the map, the thread count, and for a group the role
+   * (the method name, for example {@code get95}); the role is empty otherwise.
    */
   private record Case(Map<String, String> params, int threads, String role) {}
 
   /** The order benchmarks are shown in within their workload; others follow by name. */
   private static final List<String> BENCHMARK_ORDER =
       List.of(
-          "get", "getStringKey", "mixed95", "mixed90", "groupGetPut95", "groupGetPut90",
-          "putRemove", "mergeHotKey", "computeIfAbsentPresent", "groupGrowth",
+          "get",
+          "getStringKey",
+          "mixed95",
+          "mixed90",
+          "groupGetPut95",
+          "groupGetPut90",
+          "putRemove",
+          "mergeHotKey",
+          "computeIfAbsentPresent",
+          "groupGrowth",
           "groupGrowthLatency");
 
   private static final Comparator<String> BY_BENCHMARK_ORDER =
@@ -362,7 +404,8 @@ public final class Report {
       for (Map.Entry<String, JmhResult.Metric> role : roles.entrySet()) {
         tables
             .computeIfAbsent(key, k -> new LinkedHashMap<>())
-            .computeIfAbsent(new Case(r.caseParams(), r.threads(), role.getKey()), k -> new LinkedHashMap<>())
+            .computeIfAbsent(
+                new Case(r.caseParams(), r.threads(), role.getKey()), k -> new LinkedHashMap<>())
             .put(r.map(), role.getValue());
       }
     }
@@ -431,8 +474,12 @@ public final class Report {
         }
         String chartTitle = title + (role.isEmpty() ? "" : ", " + roleLabel(role).replace("`", ""));
         String file = chartName(workload, key.benchmark(), role, key.mode());
-        Charts.write(chartsDir.resolve(file),
-            workload.replaceFirst("Benchmark$", "") + " · " + chartTitle, unit, data, false);
+        Charts.write(
+            chartsDir.resolve(file),
+            workload.replaceFirst("Benchmark$", "") + " · " + chartTitle,
+            unit,
+            data,
+            false);
         md.append("![").append(chartTitle).append("](").append(chartLink(file)).append(")\n");
       }
       md.append('\n');
@@ -482,7 +529,9 @@ public final class Report {
           String unit = byMap.values().iterator().next().values().iterator().next().unit();
           String title = b.getKey() + ": `" + op.getKey() + "` latency";
           md.append("### ").append(title).append("\n\n");
-          md.append("Unit: ").append(unit).append(" per operation, lower is better; ")
+          md.append("Unit: ")
+              .append(unit)
+              .append(" per operation, lower is better; ")
               .append(describeCase(c.getKey()))
               .append(". Percentiles are averaged over iterations, `max` is the largest single")
               .append(" operation of the whole run.\n\n");
@@ -514,10 +563,20 @@ public final class Report {
             data.series(map, values, null);
           }
           String file = chartName(workload, b.getKey(), op.getKey() + "-latency", "");
-          Charts.write(chartsDir.resolve(file),
-              workload.replaceFirst("Benchmark$", "") + " · " + op.getKey() + " latency (log scale)",
-              unit, data, true);
-          md.append("\n![").append(title.replace("`", "")).append("](").append(chartLink(file)).append(")\n\n");
+          Charts.write(
+              chartsDir.resolve(file),
+              workload.replaceFirst("Benchmark$", "")
+                  + " · "
+                  + op.getKey()
+                  + " latency (log scale)",
+              unit,
+              data,
+              true);
+          md.append("\n![")
+              .append(title.replace("`", ""))
+              .append("](")
+              .append(chartLink(file))
+              .append(")\n\n");
         }
       }
     }
@@ -532,7 +591,8 @@ public final class Report {
       return;
     }
     md.append("Bytes each map spends per mapping beyond the key and value objects, measured with")
-        .append(" JOL (`GraphLayout.parseInstance(map).totalSize()` minus the keys and values) after")
+        .append(
+            " JOL (`GraphLayout.parseInstance(map).totalSize()` minus the keys and values) after")
         .append(" inserting distinct `Integer` keys and values into a map made with its default")
         .append(" constructor. Lower is better; the ratio is to `ConcurrentHashMap`. Not a timing")
         .append(" measurement: it depends on the JVM's object layout, recorded below.\n\n");
@@ -540,7 +600,8 @@ public final class Report {
     Map<Integer, Map<String, Double>> bySize = new LinkedHashMap<>();
     for (JsonElement e : footprint.getAsJsonArray("rows")) {
       JsonObject row = e.getAsJsonObject();
-      bySize.computeIfAbsent(row.get("entries").getAsInt(), k -> new LinkedHashMap<>())
+      bySize
+          .computeIfAbsent(row.get("entries").getAsInt(), k -> new LinkedHashMap<>())
           .put(row.get("map").getAsString(), row.get("bytesPerMapping").getAsDouble());
     }
     List<Integer> sizes = new ArrayList<>(new TreeSet<>(bySize.keySet()));
@@ -571,7 +632,10 @@ public final class Report {
     }
     table(header, rows);
 
-    List<String> categories = sizes.stream().map(s -> formatParam(String.valueOf(s)) + " entries").collect(Collectors.toList());
+    List<String> categories =
+        sizes.stream()
+            .map(s -> formatParam(String.valueOf(s)) + " entries")
+            .collect(Collectors.toList());
     Charts.Data data = new Charts.Data(categories);
     for (String map : maps) {
       List<Double> values = new ArrayList<>();
@@ -582,10 +646,12 @@ public final class Report {
       data.series(map, values, null);
     }
     String file = "footprint.png";
-    Charts.write(chartsDir.resolve(file), "Footprint · bytes per mapping", "bytes per mapping", data, false);
+    Charts.write(
+        chartsDir.resolve(file), "Footprint · bytes per mapping", "bytes per mapping", data, false);
     md.append("\n![Footprint](").append(chartLink(file)).append(")\n\n");
     String vm = footprint.has("jvm") ? footprint.get("jvm").getAsString() : "?";
-    md.append("<details><summary>Object layout of the measuring JVM (").append(vm)
+    md.append("<details><summary>Object layout of the measuring JVM (")
+        .append(vm)
         .append(")</summary>\n\n```\n")
         .append(footprint.has("vmDetails") ? footprint.get("vmDetails").getAsString().strip() : "")
         .append("\n```\n</details>\n");
@@ -663,7 +729,8 @@ public final class Report {
   }
 
   private static String betterHint(String unit) {
-    return unit.startsWith("ops/") ? " (operations per time unit, summed over threads; higher is better)"
+    return unit.startsWith("ops/")
+        ? " (operations per time unit, summed over threads; higher is better)"
         : unit.endsWith("/op") ? " (time per operation; lower is better)" : "";
   }
 
@@ -684,7 +751,8 @@ public final class Report {
 
   private static String number(double v) {
     double a = Math.abs(v);
-    String pattern = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : a >= 0.01 ? "%.3f" : "%.2g";
+    String pattern =
+        a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : a >= 0.01 ? "%.3f" : "%.2g";
     return String.format(Locale.ROOT, pattern, v);
   }
 
@@ -724,9 +792,12 @@ public final class Report {
   }
 
   private static String chartName(String workload, String benchmark, String metric, String mode) {
-    String name = workload.replaceFirst("Benchmark$", "") + "-" + benchmark
-        + (metric.isEmpty() ? "" : "-" + metric)
-        + (mode.isEmpty() || mode.equals("thrpt") ? "" : "-" + mode);
+    String name =
+        workload.replaceFirst("Benchmark$", "")
+            + "-"
+            + benchmark
+            + (metric.isEmpty() ? "" : "-" + metric)
+            + (mode.isEmpty() || mode.equals("thrpt") ? "" : "-" + mode);
     return name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]+", "-") + ".png";
   }
 
