@@ -184,12 +184,14 @@ public final class Report {
         .append("`, ")
         .append(cores)
         .append(" cores).\n\n");
-    md.append("**Numbers from 2 cores do not show scaling.** With two hardware threads these")
-        .append(" benchmarks show the cost of each operation and what one competing thread does")
-        .append(" to it, not how a map behaves with 8 or 64 cores; the group benchmarks run more")
-        .append(" threads than there are cores, so they also include the operating system's time")
-        .append(" slicing (a lock holder that loses its core stalls everyone who waits for it).")
-        .append(" Treat a ratio as a property of this machine.\n\n");
+    md.append("**Numbers from 2 cores do not show scaling.** This run had ")
+        .append(cores)
+        .append(" cores. With two hardware threads these benchmarks show the cost of each")
+        .append(" operation and what one competing thread does to it, not how a map behaves with")
+        .append(" 8 or 64 cores; group benchmarks that run more threads than there are cores also")
+        .append(" include the operating system's time slicing (a lock holder that loses its core")
+        .append(" stalls everyone who waits for it). Treat a ratio as a property of this machine")
+        .append(" and thread count.\n\n");
     md.append("How to read the tables: each cell is JMH's score ± the half-width of its 99.9%")
         .append(" confidence interval (\"±\" is missing when there were too few iterations to")
         .append(
