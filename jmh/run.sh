@@ -36,10 +36,11 @@ build() {
   (cd "$here" && mvn -q package)
 }
 
+# Builds the jar when it is missing; installs the library first only if the build cannot find it.
 ensure_jar() {
   if [[ ! -f "$jar" ]]; then
     echo "== $jar is missing: building it" >&2
-    build
+    (cd "$here" && mvn -q package) || build
   fi
 }
 

@@ -24,9 +24,11 @@ public enum MapType {
   /** One read-write lock over one open-addressing table. */
   ReadWriteLockMap(io.github.cmaps.ReadWriteLockMap::new),
 
-  // Not yet on main; one line each when they land:
+  /** Lock-free reads over an open-addressing table, writes under a lock, incremental resize. */
+  LockFreeReadMap(io.github.cmaps.LockFreeReadMap::new),
+
+  // Not yet on main; one line when it lands:
   // StripedLockMap(io.github.cmaps.StripedLockMap::new),
-  // LockFreeReadMap(io.github.cmaps.LockFreeReadMap::new),
 
   /* ---------------- Baselines and competitors ---------------- */
 
