@@ -242,7 +242,14 @@ class DocsLinksTest {
    */
   private static Optional<String> findClass(String className, List<String> roots) {
     String[] parts = className.split("\\.");
-    for (Path file : javaFilesBySimpleName.getOrDefault(parts[0], List.of())) {
+    List<Path> candidates = javaFilesBySimpleName.getOrDefault(parts[0], List.of());
+    if (candidates.isEmpty() && parts.length == 1) {
+      // A nested class cited by its simple name (a jcstress holder's ReadWriteLockMapTest).
+      candidates =
+          javaFilesBySimpleName.values().stream().flatMap(List::stream).collect(Collectors.toList());
+      parts = new String[] {"", className};
+    }
+    for (Path file : candidates) {
       String rel = root.relativize(file).toString().replace('\\', '/');
       if (roots.stream().noneMatch(rel::startsWith)) {
         continue;
