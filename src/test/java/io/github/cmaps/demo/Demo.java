@@ -3,10 +3,12 @@ package io.github.cmaps.demo;
 import io.github.cmaps.ReadWriteLockMap;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -46,7 +48,7 @@ public final class Demo {
    * No new round starts once the demo has run this long, so that it stays well under a minute
    * on a slow or busy machine (every map always gets at least one round).
    */
-  private static final long TIME_BUDGET_NANOS = 35_000_000_000L;
+  private static final long TIME_BUDGET_NANOS = 25_000_000_000L;
 
   /** A HashMap thread with no progress for this long is stuck in a corrupted map. */
   private static final long HASHMAP_STALL_MILLIS = 2_000;
@@ -119,9 +121,10 @@ public final class Demo {
       }
     }
     if (tally.stuckThreads > 0) {
-      say("  !  %d HashMap thread(s) are stuck in an endless loop inside a corrupted map. They",
-          tally.stuckThreads);
-      say("     keep a CPU busy until the JVM exits, so the throughput below is lower than usual.");
+      say("  !  %d HashMap thread(s) made no progress for %d s: they loop forever inside the",
+          tally.stuckThreads, HASHMAP_STALL_MILLIS / 1000);
+      say("     corrupted map, keeping a CPU busy until the JVM exits, so the figures below are");
+      say("     lower than usual.");
     }
     say("");
   }
@@ -165,7 +168,8 @@ public final class Demo {
     table.lines().forEach(line -> say("  %s", line));
     for (Tally t : all(hashMap, threadSafe)) {
       if (t.stuckThreads > 0) {
-        say("  %s hung: %d thread(s) stopped making progress", t.name, t.stuckThreads);
+        say("  %s hung in %s: %d thread(s) stopped making progress", t.name,
+            t.hungScenarios(), t.stuckThreads);
       }
     }
     say("");
@@ -203,6 +207,9 @@ public final class Demo {
     long exceptions;
     long stuckThreads;
     boolean sizeWrong;
+    /** Scenarios with at least one round that ran to the end, and scenarios that hung. */
+    final Set<Scenario> finished = EnumSet.noneOf(Scenario.class);
+    final Set<Scenario> hung = EnumSet.noneOf(Scenario.class);
     double bestReadsPerMilli;
     double bestWritesPerMilli;
 
@@ -217,6 +224,7 @@ public final class Demo {
       exceptions += o.errors.total();
       stuckThreads += o.stuck.size();
       sizeWrong |= o.sizeWrong;
+      (o.stuck.isEmpty() ? finished : hung).add(o.scenario);
       if (o.stuck.isEmpty() && o.nanos > 0) {
         bestReadsPerMilli = Math.max(bestReadsPerMilli, o.reads * 1e6 / o.nanos);
         bestWritesPerMilli = Math.max(bestWritesPerMilli, o.writes * 1e6 / o.nanos);
@@ -232,13 +240,23 @@ public final class Demo {
     String[] cells(boolean withThroughput) {
       return new String[] {
           name,
-          Text.count(missedReads),
-          Text.count(lostInserts),
-          Text.count(lostIncrements),
+          count(Scenario.READERS_WHILE_GROWING, missedReads),
+          count(Scenario.WRITERS_DISJOINT_KEYS, lostInserts),
+          count(Scenario.MERGE_COUNTERS, lostIncrements),
           Text.count(exceptions),
           withThroughput ? rate(bestReadsPerMilli) : "-",
           withThroughput ? rate(bestWritesPerMilli) : "-",
       };
+    }
+
+    /** A scenario's count, or "hung" if no round of it ran to the end. */
+    private String count(Scenario s, long n) {
+      return finished.contains(s) ? Text.count(n) : hung.contains(s) ? "hung" : "-";
+    }
+
+    /** For example {@code "B, C"}. */
+    String hungScenarios() {
+      return String.join(", ", hung.stream().map(s -> s.letter).toList());
     }
   }
 
