@@ -292,7 +292,7 @@ enum Scenario {
 
     static final int COUNTERS = 4;
     static final int COUNTING_MILLIS = 250;
-    static final int COUNTER_KEYS = 4; // a power of two
+    static final int COUNTER_KEYS = 4;
 
     private Size() {}
   }
