@@ -1,5 +1,6 @@
 package io.github.cmaps.demo;
 
+import io.github.cmaps.LockFreeReadMap;
 import io.github.cmaps.ReadWriteLockMap;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -34,6 +35,7 @@ public final class Demo {
   private static final List<Subject> THREAD_SAFE_MAPS = List.of(
       // The cmaps maps.
       new Subject("ReadWriteLockMap", ReadWriteLockMap::new),
+      new Subject("LockFreeReadMap", LockFreeReadMap::new),
       // Baselines from the JDK.
       new Subject("ConcurrentHashMap", ConcurrentHashMap::new),
       new Subject("synchronizedMap(HashMap)", () -> Collections.synchronizedMap(new HashMap<>())));
