@@ -1,0 +1,10 @@
+package io.github.cmaps;
+
+import junit.framework.Test;
+
+/** guava-testlib's {@code ConcurrentMap} conformance suite for {@link ReadWriteLockMap}. */
+public class ReadWriteLockMapConformanceTest {
+  public static Test suite() {
+    return ConformanceSuites.of(MapImpl.READ_WRITE_LOCK);
+  }
+}
