@@ -12,6 +12,9 @@ import junit.framework.Test;
  * implementation has.
  */
 public class ConcurrentHashMapConformanceTest {
+  private ConcurrentHashMapConformanceTest() {}
+
+  @SuppressWarnings("exports") // tests are compiled into the module; junit is not a module
   public static Test suite() {
     // ConcurrentHashMap's entrySet() supports add and addAll (they put into the map); the suite
     // derives the view's features from the map's and expects UnsupportedOperationException.
