@@ -464,4 +464,44 @@ class ReadWriteLockMapTest {
           .isPositive();
     }
   }
+
+  /* ---------------- equals sees one state -------------- */
+
+  /**
+   * A map whose {@code size()} lets another thread rewrite the map right after it answered: the
+   * interleaving a concurrent writer produces, now and then, between two steps of a read that is
+   * not atomic.
+   */
+  static final class WriterAfterSize extends ReadWriteLockMap<String, Integer> {
+    private static final long serialVersionUID = 1L;
+    final AtomicReference<Map<String, Integer>> rewriteTo = new AtomicReference<>();
+
+    @Override
+    public int size() {
+      int size = super.size();
+      Map<String, Integer> target = rewriteTo.getAndSet(null);
+      if (target != null) {
+        // Bounded: an equals that (legitimately) still holds the read lock here blocks the
+        // writer, which then rewrites the map after equals has answered.
+        Race.run(Duration.ofMillis(200), () -> write(m -> {
+          m.clear();
+          m.putAll(target);
+          return null;
+        }));
+      }
+      return size;
+    }
+  }
+
+  @Test
+  void equalsComparesOneAtomicStateOfTheMap() {
+    WriterAfterSize map = new WriterAfterSize();
+    map.putAll(Map.of("x", 1, "y", 1));
+    Map<String, Integer> other = Map.of("a", 1, "b", 1);
+
+    // Before and after the rewrite the map differs from 'other': {x=1, y=1}, then {a=1}. An
+    // equals that took the size of the first state and the mappings of the second answered true.
+    map.rewriteTo.set(Map.of("a", 1));
+    assertThat(map.equals(other)).isFalse();
+  }
 }
