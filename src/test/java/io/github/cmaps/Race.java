@@ -32,7 +32,7 @@ final class Race {
     }
   }
 
-  /** Runs every task on its own daemon thread, all started together, for at most {@code timeout}. */
+  /** Runs each task on a daemon thread of its own, all released at once, for {@code timeout}. */
   static Outcome run(Duration timeout, List<? extends Runnable> tasks) {
     CountDownLatch ready = new CountDownLatch(tasks.size());
     CountDownLatch go = new CountDownLatch(1);
