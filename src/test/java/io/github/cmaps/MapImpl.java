@@ -15,8 +15,16 @@ import java.util.function.Supplier;
 /**
  * Every map the contract kit runs against. Adding a map to all kit tests is one constant here:
  * its no-argument constructor, its capacity constructor and the {@link Capability capabilities}
- * where it legitimately differs from the others. {@code ConcurrentHashMap} is in the list to
- * prove that the kit expects only what the {@code ConcurrentMap} contract promises.
+ * where it legitimately differs from the others, for example
+ *
+ * <pre>{@code
+ * STRIPED_LOCK(StripedLockMap::new, StripedLockMap::new, WRITE_FROM_FUNCTION_THROWS),
+ * }</pre>
+ *
+ * <p>guava-testlib's suite also wants a class per map, {@code <MapName>ConformanceTest}, with
+ * one line of substance ({@link ConformanceSuites}); {@link MapImplTest} fails until it exists.
+ * {@code ConcurrentHashMap} is in the list to prove that the kit expects only what the {@code
+ * ConcurrentMap} contract promises.
  */
 enum MapImpl {
   READ_WRITE_LOCK(ReadWriteLockMap::new, ReadWriteLockMap::new,
