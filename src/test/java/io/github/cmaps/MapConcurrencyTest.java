@@ -503,8 +503,11 @@ class MapConcurrencyTest {
 
   @Test
   void iterationScenarioCatchesFailuresOnHashMap() {
-    Iteration iteration = untilAnomaly(() -> iterateDuringWrites(HashMap::new, false),
-        Iteration::anomalous, Iteration::race);
+    // Sized for every key, so that the racing writers never resize it: a HashMap resized by two
+    // threads at once can link a bin into a cycle and spin a thread forever.
+    int allKeys = STABLE_KEYS + 2 * CHURN_KEYS_PER_WRITER;
+    Iteration iteration = untilAnomaly(() -> iterateDuringWrites(
+        () -> new HashMap<>(2 * allKeys), false), Iteration::anomalous, Iteration::race);
     assertThat(iteration.anomalous())
         .as("HashMap iterated under writers without an anomaly in %d rounds: the scenario"
             + " cannot fail", CONTROL_ROUNDS)
