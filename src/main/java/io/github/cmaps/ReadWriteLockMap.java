@@ -680,6 +680,49 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     }
   }
 
+  /**
+   * Compares the specified object with this map for equality, as {@link Map#equals} specifies.
+   * The comparison reads one atomic snapshot of this map, so it never mixes two states of it;
+   * {@code o} is read without any lock of this map.
+   *
+   * @param o the object to compare with this map
+   * @return {@code true} if {@code o} is a map with the same mappings as the snapshot
+   */
+  @Override
+  public boolean equals(Object o) {
+    // AbstractMap.equals reads size() and then iterates: two lock acquisitions, between which a
+    // writer could make the map look equal to a map it never equalled.
+    if (o == this) {
+      return true;
+    }
+    if (!(o instanceof Map)) {
+      return false;
+    }
+    Map<?, ?> m = (Map<?, ?>) o;
+    OpenTable.Cursor c = snapshot();
+    int n = 0;
+    try {
+      while (c.advance()) {
+        n++;
+        if (!c.value().equals(m.get(c.key()))) {
+          return false;
+        }
+      }
+    } catch (ClassCastException | NullPointerException unused) {
+      return false; // m cannot hold such a key (as in AbstractMap.equals)
+    }
+    return n == m.size();
+  }
+
+  /**
+   * Returns the hash code of this map, the sum of the hash codes of the mappings of one atomic
+   * snapshot (as {@link Map#hashCode} specifies).
+   */
+  @Override
+  public int hashCode() {
+    return super.hashCode(); // AbstractMap iterates entrySet(): one snapshot
+  }
+
   /** A cursor over a copy of the table, taken atomically under the read lock. */
   private OpenTable.Cursor snapshot() {
     readLock.lock();
