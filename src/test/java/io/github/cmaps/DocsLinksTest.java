@@ -88,7 +88,7 @@ class DocsLinksTest {
     try (Stream<Path> files = Files.walk(root)) {
       files
           .filter(p -> p.toString().endsWith(".java"))
-          .filter(p -> !root.relativize(p).toString().contains("target"))
+          .filter(p -> !isBuildOutputOrGit(root.relativize(p)))
           .forEach(
               p -> {
                 String name = p.getFileName().toString();
@@ -97,6 +97,17 @@ class DocsLinksTest {
                     .add(p);
               });
     }
+  }
+
+  /** True for files under a build output folder or git's metadata. */
+  private static boolean isBuildOutputOrGit(Path relative) {
+    for (Path part : relative) {
+      String name = part.toString();
+      if (name.equals("target") || name.equals(".git") || name.equals("node_modules")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Walks up from the working directory to the folder whose pom.xml is the cmaps library's. */
@@ -202,6 +213,7 @@ class DocsLinksTest {
       try (Stream<Path> files = Files.walk(root)) {
         boolean found =
             files
+                .filter(f -> !isBuildOutputOrGit(root.relativize(f)))
                 .map(f -> root.relativize(f).toString().replace('\\', '/'))
                 .anyMatch(f -> glob.matcher(f).matches());
         if (!found) {
