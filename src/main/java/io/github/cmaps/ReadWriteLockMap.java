@@ -1,0 +1,1008 @@
+package io.github.cmaps;
+
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * A {@link ConcurrentMap} guarded by one read-write lock: any number of threads read at once,
+ * a writer runs alone. This is the Java form of "a map plus an {@code RWMutex}", the simplest
+ * correct design, and the only cmaps map that offers <em>atomic multi-key sections</em>:
+ * {@link #read(Function)} and {@link #write(Function)} run caller code against the whole map
+ * under the lock, so a check-then-act over several keys, or a consistent snapshot, is atomic.
+ *
+ * <p><b>Contract, in {@link java.util.concurrent.ConcurrentHashMap}'s terms.</b>
+ * <ul>
+ *   <li><em>Happens-before.</em> Every write is done under the write lock and every read under
+ *       the read lock, so an update of a key happens-before any read of that key that returns
+ *       the updated value, and more strongly every completed write happens-before every read or
+ *       write that starts after it: each operation is linearizable.</li>
+ *   <li><em>Readers and writers exclude each other.</em> A reader waits while a writer holds the
+ *       lock, and a writer waits for every reader to leave. In particular a long-running
+ *       function passed to {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent},
+ *       {@code merge}, {@code replaceAll} or {@link #write(Function)} stalls <b>every</b> reader
+ *       and writer of the map until it returns. Keep such functions short.</li>
+ *   <li><em>Atomic bulk operations.</em> {@link #putAll}, {@link #clear}, {@link #replaceAll},
+ *       {@code equals}, {@code hashCode}, {@code toString}, serialization and the start of every
+ *       iteration each see or change the map in one atomic step.</li>
+ *   <li><em>Iteration.</em> An iterator of {@link #keySet}, {@link #values} or {@link #entrySet}
+ *       traverses an atomic snapshot taken when the iterator was created; it never throws
+ *       {@link java.util.ConcurrentModificationException}, and does not reflect writes made
+ *       after its creation. {@code Iterator.remove} and {@code Map.Entry.setValue} write through
+ *       to the map. {@link #forEach} runs its action on such a snapshot, outside the lock, so the
+ *       action may write to the map.</li>
+ *   <li><em>Size.</em> {@link #size} is exact: the number of mappings at one instant.</li>
+ *   <li><em>Nulls.</em> Like {@code ConcurrentHashMap}, the map rejects null keys and values with
+ *       {@link NullPointerException}, leaving the map unchanged.</li>
+ *   <li><em>Functions.</em> Each function passed to the {@code compute}/{@code merge} family
+ *       runs at most once per call, under the write lock, and the whole call is atomic. If it
+ *       throws, the exception reaches the caller and the map is unchanged. A function may read
+ *       the map (reads inside it see the state before the call), but <b>must not write to it</b>:
+ *       a write from inside a function throws {@link IllegalStateException} and leaves the map
+ *       unchanged, instead of deadlocking or corrupting the table.</li>
+ *   <li><em>No upgrades.</em> Writing to the map from inside {@link #read(Function)} would need
+ *       the read lock to become a write lock, which deadlocks in a read-write lock; it throws
+ *       {@link IllegalStateException} instead.</li>
+ * </ul>
+ *
+ * <p><b>Note:</b> because readers take a lock, a reader can be delayed by a writer; for
+ * read-mostly state where reads must never wait, use a map whose reads take no lock.
+ *
+ * @param <K> the type of keys maintained by this map
+ * @param <V> the type of mapped values
+ */
+public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
+    implements ConcurrentMap<K, V>, Serializable {
+
+  /*
+   * Overview:
+   *
+   * One OpenTable (open addressing, keys and values interleaved in one array; see its Overview)
+   * guarded by one ReentrantReadWriteLock. Read operations take the read lock and use the
+   * table's owner-side plain probe (the lock orders them); write operations take the write lock.
+   * The table is rebuilt (doubled, or cleaned of dead slots) inside the write lock when it
+   * reaches half full, so readers never see a half-built table.
+   *
+   * The lock is an implementation detail: which lock (and whether readers use one at all) is
+   * decided by measurement in the jmh/ module, not by this API.
+   *
+   * Re-entrancy. A user function runs while the write lock is held, between the lookup of its
+   * key and the store of its result. ReentrantReadWriteLock would let that function re-enter
+   * the write lock and rebuild the table under the caller's feet, so the map records the
+   * thread running a function (functionOwner, only touched under the write lock) and every
+   * write checks it first. Reads from inside a function are fine (the write lock holder may
+   * take the read lock). A write attempted while the thread holds the read lock (inside
+   * read(...)) is refused before it tries to upgrade, which would deadlock.
+   *
+   * Iteration takes a snapshot: a copy of the table array made under the read lock, walked
+   * without any lock. That makes iteration, forEach, equals, hashCode, toString and
+   * serialization atomic, and lets a forEach action or an iteration loop write to the map.
+   *
+   * File organization: construction, lock helpers, reads, writes, the compute family, bulk
+   * operations, views and sections, serialization.
+   */
+
+  private static final long serialVersionUID = 1L;
+
+  /** Mappings the default constructor makes room for without rebuilding. */
+  static final int DEFAULT_CAPACITY = 16;
+
+  private final transient ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final transient ReentrantReadWriteLock.ReadLock readLock = lock.readLock();
+  private final transient ReentrantReadWriteLock.WriteLock writeLock = lock.writeLock();
+
+  /** Guarded by the lock: written under the write lock, read under either lock. */
+  private transient OpenTable table;
+
+  /** Live mappings. Guarded by the lock. */
+  private transient int size;
+
+  /** The thread running a user function under the write lock, or null. Guarded by writeLock. */
+  private transient Thread functionOwner;
+
+  private final transient int initialTableCapacity;
+
+  private final transient Views.Source<K, V> viewSource = new Views.Source<>() {
+    @Override
+    public ConcurrentMap<K, V> map() {
+      return ReadWriteLockMap.this;
+    }
+
+    @Override
+    public OpenTable.Cursor cursor() {
+      return new OpenTable.Cursor(snapshot());
+    }
+  };
+
+  private transient Set<K> keySetView;
+  private transient Collection<V> valuesView;
+  private transient Set<Map.Entry<K, V>> entrySetView;
+
+  /* ---------------- Construction -------------- */
+
+  /** Creates an empty map with room for 16 mappings before it first grows. */
+  public ReadWriteLockMap() {
+    this(DEFAULT_CAPACITY);
+  }
+
+  /**
+   * Creates an empty map with room for {@code initialCapacity} mappings before it first grows.
+   *
+   * @param initialCapacity the number of mappings to make room for
+   * @throws IllegalArgumentException if {@code initialCapacity} is negative
+   */
+  public ReadWriteLockMap(int initialCapacity) {
+    this.initialTableCapacity = OpenTable.capacityFor(initialCapacity);
+    this.table = new OpenTable(initialTableCapacity);
+  }
+
+  /**
+   * Creates a map with the same mappings as {@code m}.
+   *
+   * @param m the map whose mappings are copied
+   * @throws NullPointerException if {@code m} is null or holds a null key or value
+   */
+  public ReadWriteLockMap(Map<? extends K, ? extends V> m) {
+    this(Math.max(DEFAULT_CAPACITY, m.size()));
+    putAll(m);
+  }
+
+  /* ---------------- Lock helpers -------------- */
+
+  /**
+   * Takes the write lock for a public write, refusing the two re-entrant cases that would
+   * otherwise deadlock (read-to-write upgrade) or corrupt the table (a write from a function).
+   */
+  private void lockForWrite() {
+    if (lock.getReadHoldCount() > 0) {
+      throw new IllegalStateException(
+          "cannot write to a ReadWriteLockMap while holding its read lock (inside read(...)):"
+              + " a read lock cannot be upgraded");
+    }
+    writeLock.lock();
+    if (functionOwner == Thread.currentThread()) {
+      writeLock.unlock();
+      throw writeFromFunction();
+    }
+  }
+
+  /** For writes made through a {@link #write(Function)} section, which already holds the lock. */
+  private void checkNotInFunction() {
+    if (functionOwner == Thread.currentThread()) {
+      throw writeFromFunction();
+    }
+  }
+
+  private static IllegalStateException writeFromFunction() {
+    return new IllegalStateException(
+        "a function passed to compute/merge/replaceAll must not write to the same map");
+  }
+
+  /** Runs a user function as the function owner; the caller holds the write lock. */
+  private <T, U, R> R applyOwned(BiFunction<T, U, R> f, T t, U u) {
+    functionOwner = Thread.currentThread();
+    try {
+      return f.apply(t, u);
+    } finally {
+      functionOwner = null;
+    }
+  }
+
+  /* ---------------- Reads (read lock) -------------- */
+
+  /** Under either lock: the value of {@code key} or null. */
+  @SuppressWarnings("unchecked")
+  private V getLocked(Object key) {
+    OpenTable t = table;
+    int slot = t.indexOf(key, OpenTable.hash(key));
+    return slot >= 0 ? (V) t.valueAt(slot) : null;
+  }
+
+  /**
+   * Returns the value to which the specified key is mapped, or {@code null} if this map contains
+   * no mapping for the key.
+   *
+   * @throws NullPointerException if the specified key is null
+   */
+  @Override
+  public V get(Object key) {
+    Objects.requireNonNull(key);
+    readLock.lock();
+    try {
+      return getLocked(key);
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /**
+   * Returns the value to which the specified key is mapped, or {@code defaultValue} if this map
+   * contains no mapping for the key.
+   *
+   * @throws NullPointerException if the specified key is null
+   */
+  @Override
+  public V getOrDefault(Object key, V defaultValue) {
+    V v = get(key);
+    return v != null ? v : defaultValue;
+  }
+
+  /**
+   * Tests whether the specified object is a key in this map.
+   *
+   * @throws NullPointerException if the specified key is null
+   */
+  @Override
+  public boolean containsKey(Object key) {
+    return get(key) != null;
+  }
+
+  /**
+   * Returns {@code true} if this map maps one or more keys to the specified value. This scans
+   * the whole table under the read lock.
+   *
+   * @throws NullPointerException if the specified value is null
+   */
+  @Override
+  public boolean containsValue(Object value) {
+    Objects.requireNonNull(value);
+    readLock.lock();
+    try {
+      OpenTable.Cursor c = new OpenTable.Cursor(table.kv);
+      while (c.advance()) {
+        if (value.equals(c.value())) {
+          return true;
+        }
+      }
+      return false;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** Returns the exact number of mappings (at most {@code Integer.MAX_VALUE}). */
+  @Override
+  public int size() {
+    readLock.lock();
+    try {
+      return size;
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /** Returns {@code true} if this map contains no mappings. */
+  @Override
+  public boolean isEmpty() {
+    return size() == 0;
+  }
+
+  /* ---------------- Writes (write lock held by the caller) -------------- */
+
+  /** Inserts a mapping for an absent key whose free slot probe returned {@code ~slot}. */
+  private void insertLocked(int freeSlot, Object key, int h, Object value) {
+    OpenTable t = table;
+    if (t.needsRebuildBeforeInsert()) {
+      t = t.rebuilt(size);
+      table = t; // published to readers by the write lock's unlock
+      freeSlot = ~t.indexOf(key, h);
+    }
+    t.insertAt(freeSlot, key, value);
+    size++;
+  }
+
+  @SuppressWarnings("unchecked")
+  private V putLocked(K key, V value, boolean onlyIfAbsent) {
+    int h = OpenTable.hash(key);
+    OpenTable t = table;
+    int slot = t.indexOf(key, h);
+    if (slot >= 0) {
+      V old = (V) t.valueAt(slot);
+      if (!onlyIfAbsent) {
+        t.setValueAt(slot, value);
+      }
+      return old;
+    }
+    insertLocked(~slot, key, h, value);
+    return null;
+  }
+
+  /** Removes {@code key} if it is mapped (to {@code expected}, when that is not null). */
+  @SuppressWarnings("unchecked")
+  private V removeLocked(Object key, Object expected) {
+    OpenTable t = table;
+    int slot = t.indexOf(key, OpenTable.hash(key));
+    if (slot < 0) {
+      return null;
+    }
+    V old = (V) t.valueAt(slot);
+    if (expected != null && !expected.equals(old)) {
+      return null;
+    }
+    t.removeAt(slot);
+    size--;
+    return old;
+  }
+
+  /** Replaces the value of {@code key} if it is mapped (to {@code expected}, when not null). */
+  @SuppressWarnings("unchecked")
+  private V replaceLocked(K key, Object expected, V value) {
+    OpenTable t = table;
+    int slot = t.indexOf(key, OpenTable.hash(key));
+    if (slot < 0) {
+      return null;
+    }
+    V old = (V) t.valueAt(slot);
+    if (expected != null && !expected.equals(old)) {
+      return null;
+    }
+    t.setValueAt(slot, value);
+    return old;
+  }
+
+  private void clearLocked() {
+    table = new OpenTable(initialTableCapacity);
+    size = 0;
+  }
+
+  /**
+   * Maps the specified key to the specified value.
+   *
+   * @return the previous value associated with {@code key}, or {@code null} if there was none
+   * @throws NullPointerException if the specified key or value is null
+   * @throws IllegalStateException if called from a function running inside this map's
+   *     {@code compute}/{@code merge} family, or inside {@link #read(Function)}
+   */
+  @Override
+  public V put(K key, V value) {
+    Objects.requireNonNull(key);
+    Objects.requireNonNull(value);
+    lockForWrite();
+    try {
+      return putLocked(key, value, false);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * If the specified key is not already associated with a value, associates it with the given
+   * value; atomic.
+   *
+   * @return the previous value associated with the specified key, or {@code null} if there was
+   *     none (and the new value was stored)
+   * @throws NullPointerException if the specified key or value is null
+   * @throws IllegalStateException as for {@link #put}
+   */
+  @Override
+  public V putIfAbsent(K key, V value) {
+    Objects.requireNonNull(key);
+    Objects.requireNonNull(value);
+    lockForWrite();
+    try {
+      return putLocked(key, value, true);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Removes the mapping for a key from this map if it is present.
+   *
+   * @return the previous value associated with {@code key}, or {@code null} if there was none
+   * @throws NullPointerException if the specified key is null
+   * @throws IllegalStateException as for {@link #put}
+   */
+  @Override
+  public V remove(Object key) {
+    Objects.requireNonNull(key);
+    lockForWrite();
+    try {
+      return removeLocked(key, null);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Removes the entry for a key only if currently mapped to a given value; atomic.
+   *
+   * @return {@code true} if the value was removed; {@code false} also when {@code value} is null
+   * @throws NullPointerException if the specified key is null
+   * @throws IllegalStateException as for {@link #put}
+   */
+  @Override
+  public boolean remove(Object key, Object value) {
+    Objects.requireNonNull(key);
+    if (value == null) {
+      return false;
+    }
+    lockForWrite();
+    try {
+      return removeLocked(key, value) != null;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Replaces the entry for a key only if currently mapped to a given value; atomic.
+   *
+   * @return {@code true} if the value was replaced
+   * @throws NullPointerException if any argument is null
+   * @throws IllegalStateException as for {@link #put}
+   */
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    Objects.requireNonNull(key);
+    Objects.requireNonNull(oldValue);
+    Objects.requireNonNull(newValue);
+    lockForWrite();
+    try {
+      return replaceLocked(key, oldValue, newValue) != null;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Replaces the entry for a key only if currently mapped to some value; atomic.
+   *
+   * @return the previous value associated with the specified key, or {@code null} if there was
+   *     none (and nothing was stored)
+   * @throws NullPointerException if the specified key or value is null
+   * @throws IllegalStateException as for {@link #put}
+   */
+  @Override
+  public V replace(K key, V value) {
+    Objects.requireNonNull(key);
+    Objects.requireNonNull(value);
+    lockForWrite();
+    try {
+      return replaceLocked(key, null, value);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /* ---------------- The compute family (write lock) -------------- */
+
+  /**
+   * If the key is absent, computes its value with {@code mappingFunction} and stores it unless it
+   * is null. The whole call is atomic; the function runs at most once, under the write lock, and
+   * only when the key is absent (a present key is answered under the read lock without taking
+   * the write lock).
+   *
+   * @return the current (existing or computed) value, or {@code null} if the computed value is
+   *     null
+   * @throws NullPointerException if the key or function is null
+   * @throws IllegalStateException if the function writes to this map, or if this is called from
+   *     a function of this map's compute family or inside {@link #read(Function)}
+   * @throws RuntimeException or Error if the function does, in which case the map is unchanged
+   */
+  @Override
+  public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
+    Objects.requireNonNull(key);
+    Objects.requireNonNull(mappingFunction);
+    V present = get(key); // a hit never takes the write lock
+    if (present != null) {
+      return present;
+    }
+    int h = OpenTable.hash(key);
+    lockForWrite();
+    try {
+      OpenTable t = table;
+      int slot = t.indexOf(key, h);
+      if (slot >= 0) {
+        @SuppressWarnings("unchecked")
+        V v = (V) t.valueAt(slot);
+        return v;
+      }
+      V value = applyOwned((k, unused) -> mappingFunction.apply(k), key, null);
+      if (value != null) {
+        // The function could not write (it would have thrown), so the free slot is still free.
+        insertLocked(~slot, key, h, value);
+      }
+      return value;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * If the key is present, computes a new value from it; a null result removes the mapping.
+   * Atomic; the function runs at most once, under the write lock.
+   *
+   * @return the new value, or {@code null} if none
+   * @throws NullPointerException if the key or function is null
+   * @throws IllegalStateException as for {@link #computeIfAbsent}
+   */
+  @Override
+  public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(key);
+    Objects.requireNonNull(remappingFunction);
+    lockForWrite();
+    try {
+      OpenTable t = table;
+      int slot = t.indexOf(key, OpenTable.hash(key));
+      if (slot < 0) {
+        return null;
+      }
+      @SuppressWarnings("unchecked")
+      V old = (V) t.valueAt(slot);
+      V value = applyOwned(remappingFunction, key, old);
+      if (value == null) {
+        t.removeAt(slot);
+        size--;
+      } else {
+        t.setValueAt(slot, value);
+      }
+      return value;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Computes a new value for the key from its current value (or null if absent); a null result
+   * removes the mapping (or stores nothing). Atomic; the function runs exactly once, under the
+   * write lock.
+   *
+   * @return the new value, or {@code null} if none
+   * @throws NullPointerException if the key or function is null
+   * @throws IllegalStateException as for {@link #computeIfAbsent}
+   */
+  @Override
+  public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(key);
+    Objects.requireNonNull(remappingFunction);
+    int h = OpenTable.hash(key);
+    lockForWrite();
+    try {
+      OpenTable t = table;
+      int slot = t.indexOf(key, h);
+      @SuppressWarnings("unchecked")
+      V old = slot >= 0 ? (V) t.valueAt(slot) : null;
+      V value = applyOwned(remappingFunction, key, old);
+      if (slot >= 0) {
+        if (value == null) {
+          t.removeAt(slot);
+          size--;
+        } else {
+          t.setValueAt(slot, value);
+        }
+      } else if (value != null) {
+        insertLocked(~slot, key, h, value);
+      }
+      return value;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Associates the key with {@code value} if absent, otherwise with the result of the function
+   * applied to the old value and {@code value}; a null result removes the mapping. Atomic; the
+   * function runs at most once, under the write lock, and only when the key is present.
+   *
+   * @return the new value, or {@code null} if none
+   * @throws NullPointerException if the key, value or function is null
+   * @throws IllegalStateException as for {@link #computeIfAbsent}
+   */
+  @Override
+  public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(key);
+    Objects.requireNonNull(value);
+    Objects.requireNonNull(remappingFunction);
+    int h = OpenTable.hash(key);
+    lockForWrite();
+    try {
+      OpenTable t = table;
+      int slot = t.indexOf(key, h);
+      if (slot < 0) {
+        insertLocked(~slot, key, h, value);
+        return value;
+      }
+      @SuppressWarnings("unchecked")
+      V old = (V) t.valueAt(slot);
+      V merged = applyOwned(remappingFunction, old, value);
+      if (merged == null) {
+        t.removeAt(slot);
+        size--;
+      } else {
+        t.setValueAt(slot, merged);
+      }
+      return merged;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /* ---------------- Bulk operations -------------- */
+
+  /**
+   * Copies all mappings of {@code m} into this map, atomically: readers see all of them or none.
+   * The mappings of {@code m} are read before the lock is taken, so {@code m} may be this map or
+   * a view of it.
+   *
+   * @throws NullPointerException if {@code m} is null or holds a null key or value, in which
+   *     case this map is unchanged
+   * @throws IllegalStateException as for {@link #put}
+   */
+  @Override
+  public void putAll(Map<? extends K, ? extends V> m) {
+    Object[] pairs = new Object[Math.max(8, m.size() * 2)];
+    int n = 0;
+    for (Map.Entry<? extends K, ? extends V> e : m.entrySet()) {
+      if (n == pairs.length) {
+        pairs = java.util.Arrays.copyOf(pairs, n * 2);
+      }
+      pairs[n++] = Objects.requireNonNull(e.getKey());
+      pairs[n++] = Objects.requireNonNull(e.getValue());
+    }
+    if (n == 0) {
+      return;
+    }
+    lockForWrite();
+    try {
+      for (int i = 0; i < n; i += 2) {
+        @SuppressWarnings("unchecked")
+        K k = (K) pairs[i];
+        @SuppressWarnings("unchecked")
+        V v = (V) pairs[i + 1];
+        putLocked(k, v, false);
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Removes all mappings, atomically.
+   *
+   * @throws IllegalStateException as for {@link #put}
+   */
+  @Override
+  public void clear() {
+    lockForWrite();
+    try {
+      clearLocked();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Replaces each value with the result of the function, atomically: the function is applied to
+   * every mapping under the write lock, and only if it succeeds for all of them are the new
+   * values stored. If it throws, or returns null, the map is unchanged.
+   *
+   * @throws NullPointerException if the function is null or returns null
+   * @throws IllegalStateException as for {@link #computeIfAbsent}
+   */
+  @Override
+  public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
+    Objects.requireNonNull(function);
+    lockForWrite();
+    try {
+      OpenTable t = table;
+      Object[] kv = t.kv;
+      Object[] fresh = new Object[kv.length >>> 1];
+      for (int j = 0; j < kv.length; j += 2) {
+        Object k = kv[j];
+        if (k != null && k != OpenTable.DELETED) {
+          @SuppressWarnings("unchecked")
+          V v = applyOwned(function, (K) k, (V) kv[j + 1]);
+          fresh[j >>> 1] = Objects.requireNonNull(v, "replaceAll function returned null");
+        }
+      }
+      for (int i = 0; i < fresh.length; i++) {
+        if (fresh[i] != null) {
+          t.setValueAt(i, fresh[i]);
+        }
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Performs the action for each mapping of an atomic snapshot of this map, outside the lock: the
+   * action may read or write this map (its writes are not reflected in the ongoing traversal).
+   *
+   * @throws NullPointerException if the action is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public void forEach(BiConsumer<? super K, ? super V> action) {
+    Objects.requireNonNull(action);
+    OpenTable.Cursor c = new OpenTable.Cursor(snapshot());
+    while (c.advance()) {
+      action.accept((K) c.key(), (V) c.value());
+    }
+  }
+
+  /** A copy of the table array, taken atomically under the read lock. */
+  private Object[] snapshot() {
+    readLock.lock();
+    try {
+      return table.kv.clone();
+    } finally {
+      readLock.unlock();
+    }
+  }
+
+  /* ---------------- Views -------------- */
+
+  /**
+   * Returns a {@link Set} view of the keys. It writes through ({@code remove}, {@code clear},
+   * {@code Iterator.remove}) and does not support adding. Its iterators traverse an atomic
+   * snapshot and never throw {@link java.util.ConcurrentModificationException}.
+   */
+  @Override
+  public Set<K> keySet() {
+    Set<K> ks = keySetView;
+    return ks != null ? ks : (keySetView = new Views.KeySet<>(viewSource));
+  }
+
+  /**
+   * Returns a {@link Collection} view of the values, with the same properties as {@link
+   * #keySet()}.
+   */
+  @Override
+  public Collection<V> values() {
+    Collection<V> vs = valuesView;
+    return vs != null ? vs : (valuesView = new Views.Values<>(viewSource));
+  }
+
+  /**
+   * Returns a {@link Set} view of the mappings, with the same properties as {@link #keySet()};
+   * {@code Map.Entry.setValue} on an iterated entry puts the new value into this map.
+   */
+  @Override
+  public Set<Map.Entry<K, V>> entrySet() {
+    Set<Map.Entry<K, V>> es = entrySetView;
+    return es != null ? es : (entrySetView = new Views.EntrySet<>(viewSource));
+  }
+
+  /* ---------------- Atomic sections -------------- */
+
+  /**
+   * Runs {@code reader} against a read-only view of this map while holding the read lock, and
+   * returns its result. Other readers may run at the same time; no writer can, so everything
+   * the reader sees is one consistent state of the map. For example, a consistent copy:
+   *
+   * <pre>{@code
+   * Map<String, Integer> copy = map.read(HashMap::new);
+   * int total = map.read(m -> m.get("a") + m.get("b"));
+   * }</pre>
+   *
+   * <p>The view is valid only inside the call and only on the calling thread: using it after
+   * {@code read} returns, or from another thread, throws {@link IllegalStateException}. Its
+   * mutators throw {@link UnsupportedOperationException}, and writing to this map itself from
+   * inside the section throws {@link IllegalStateException} (a read lock cannot be upgraded).
+   *
+   * @param reader the code to run; it should be short, since it delays every writer
+   * @param <R> the result type
+   * @return the reader's result
+   * @throws NullPointerException if {@code reader} is null
+   */
+  public <R> R read(Function<? super Map<K, V>, ? extends R> reader) {
+    Objects.requireNonNull(reader);
+    readLock.lock();
+    SectionView view = new SectionView(false);
+    try {
+      return reader.apply(view);
+    } finally {
+      view.close();
+      readLock.unlock();
+    }
+  }
+
+  /**
+   * Runs {@code writer} against a mutable view of this map while holding the write lock, and
+   * returns its result: a check-then-act over several keys is atomic. For example, a transfer
+   * that never shows a state where the amount is in neither account:
+   *
+   * <pre>{@code
+   * map.write(m -> {
+   *   if (m.get("from") < 10) return false;
+   *   m.merge("from", -10, Integer::sum);
+   *   m.merge("to", 10, Integer::sum);
+   *   return true;
+   * });
+   * }</pre>
+   *
+   * <p>The view writes through to this map; its iterators traverse a snapshot taken when each
+   * iterator is created. It is valid only inside the call and only on the calling thread (else
+   * {@link IllegalStateException}). If the writer throws, the writes it already made through the
+   * view stay in the map: the section is atomic for other threads, not a transaction.
+   *
+   * @param writer the code to run; it stalls every reader and writer until it returns
+   * @param <R> the result type
+   * @return the writer's result
+   * @throws NullPointerException if {@code writer} is null
+   * @throws IllegalStateException if called from inside {@link #read(Function)} or from a
+   *     function of this map's compute family
+   */
+  public <R> R write(Function<? super Map<K, V>, ? extends R> writer) {
+    Objects.requireNonNull(writer);
+    lockForWrite();
+    SectionView view = new SectionView(true);
+    try {
+      return writer.apply(view);
+    } finally {
+      view.close();
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * The map handed to a {@link #read}/{@link #write} section. Every method checks that the
+   * section is still open and that the caller is the section's thread (the one holding the
+   * lock), then works on the table directly. Compound defaults ({@code compute}, {@code merge},
+   * ...) come from {@link Map} and are atomic because the whole section is.
+   */
+  private final class SectionView extends AbstractMap<K, V> {
+    private final boolean writable;
+    private final Thread owner = Thread.currentThread();
+    private boolean open = true;
+    private Set<Map.Entry<K, V>> entries;
+
+    SectionView(boolean writable) {
+      this.writable = writable;
+    }
+
+    void close() {
+      open = false;
+    }
+
+    private void check() {
+      if (!open || Thread.currentThread() != owner) {
+        throw new IllegalStateException(
+            "a read/write section's view was used outside its section or thread");
+      }
+    }
+
+    private void checkWritable() {
+      check();
+      if (!writable) {
+        throw new UnsupportedOperationException("read(...) sections are read-only");
+      }
+      checkNotInFunction();
+    }
+
+    @Override
+    public V get(Object key) {
+      check();
+      return getLocked(Objects.requireNonNull(key));
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return get(key) != null;
+    }
+
+    @Override
+    public int size() {
+      check();
+      return size;
+    }
+
+    @Override
+    public V put(K key, V value) {
+      checkWritable();
+      return putLocked(Objects.requireNonNull(key), Objects.requireNonNull(value), false);
+    }
+
+    @Override
+    public V remove(Object key) {
+      checkWritable();
+      return removeLocked(Objects.requireNonNull(key), null);
+    }
+
+    @Override
+    public void clear() {
+      checkWritable();
+      clearLocked();
+    }
+
+    @Override
+    public Set<Map.Entry<K, V>> entrySet() {
+      check();
+      Set<Map.Entry<K, V>> es = entries;
+      return es != null ? es : (entries = new SectionEntries());
+    }
+
+    private final class SectionEntries extends AbstractSet<Map.Entry<K, V>> {
+      @Override
+      public int size() {
+        return SectionView.this.size();
+      }
+
+      @Override
+      public Iterator<Map.Entry<K, V>> iterator() {
+        check();
+        OpenTable.Cursor c = new OpenTable.Cursor(table.kv.clone());
+        return new Iterator<>() {
+          private boolean ready;
+          private K last;
+
+          @Override
+          public boolean hasNext() {
+            check();
+            if (!ready) {
+              ready = c.advance();
+            }
+            return ready;
+          }
+
+          @Override
+          @SuppressWarnings("unchecked")
+          public Map.Entry<K, V> next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            ready = false;
+            last = (K) c.key();
+            K k = last;
+            V v = (V) c.value();
+            return new SimpleEntry<>(k, v) {
+              private static final long serialVersionUID = 1L;
+
+              @Override
+              public V setValue(V value) {
+                put(k, value);
+                return super.setValue(value);
+              }
+            };
+          }
+
+          @Override
+          public void remove() {
+            if (last == null) {
+              throw new IllegalStateException();
+            }
+            SectionView.this.remove(last);
+            last = null;
+          }
+        };
+      }
+    }
+  }
+
+  /* ---------------- Serialization -------------- */
+
+  /**
+   * Serializes an atomic snapshot of the mappings through a proxy that rebuilds the map with its
+   * public operations.
+   *
+   * @return the serialization proxy
+   */
+  private Object writeReplace() {
+    return new SerializedMap(SerializedMap.Kind.READ_WRITE_LOCK, this);
+  }
+
+  /**
+   * Refuses a stream that bypasses the proxy.
+   *
+   * @param in the stream
+   * @throws InvalidObjectException always
+   */
+  private void readObject(ObjectInputStream in) throws InvalidObjectException {
+    throw new InvalidObjectException("ReadWriteLockMap is deserialized through its proxy");
+  }
+}
