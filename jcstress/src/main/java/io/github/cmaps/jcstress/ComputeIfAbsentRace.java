@@ -69,6 +69,31 @@ public class ComputeIfAbsentRace {
     }
   }
 
+  /** cmaps' ReadWriteLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(ComputeIfAbsentRace.class)
+  @State
+  public static class ReadWriteLockMapTest extends Scenario {
+    public ReadWriteLockMapTest() {
+      super(MapUnderTest.READ_WRITE_LOCK_MAP);
+    }
+
+    @Actor
+    public void actor1(III_Result r) {
+      r.r1 = computeIfAbsent();
+    }
+
+    @Actor
+    public void actor2(III_Result r) {
+      r.r2 = computeIfAbsent();
+    }
+
+    @Arbiter
+    public void arbiter(III_Result r) {
+      r.r3 = runs();
+    }
+  }
+
   /** The reference: one run, one value. */
   @JCStressTest
   @JCStressMeta(ComputeIfAbsentRace.class)

@@ -68,6 +68,26 @@ public class GetDuringResize {
     }
   }
 
+  /** cmaps' ReadWriteLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(GetDuringResize.class)
+  @State
+  public static class ReadWriteLockMapTest extends Scenario {
+    public ReadWriteLockMapTest() {
+      super(MapUnderTest.READ_WRITE_LOCK_MAP);
+    }
+
+    @Actor
+    public void writer() {
+      insertNewKey();
+    }
+
+    @Actor
+    public void reader(II_Result r) {
+      lookUpPresentKeys(r);
+    }
+  }
+
   /** The reference: must never miss. */
   @JCStressTest
   @JCStressMeta(GetDuringResize.class)

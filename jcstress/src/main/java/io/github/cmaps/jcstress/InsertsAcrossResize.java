@@ -76,6 +76,31 @@ public class InsertsAcrossResize {
     }
   }
 
+  /** cmaps' ReadWriteLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(InsertsAcrossResize.class)
+  @State
+  public static class ReadWriteLockMapTest extends Scenario {
+    public ReadWriteLockMapTest() {
+      super(MapUnderTest.READ_WRITE_LOCK_MAP);
+    }
+
+    @Actor
+    public void writer1() {
+      insertFirst();
+    }
+
+    @Actor
+    public void writer2() {
+      insertSecond();
+    }
+
+    @Arbiter
+    public void arbiter(III_Result r) {
+      check(r);
+    }
+  }
+
   /** The reference: must never lose an insert. */
   @JCStressTest
   @JCStressMeta(InsertsAcrossResize.class)

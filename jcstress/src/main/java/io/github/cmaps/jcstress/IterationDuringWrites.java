@@ -107,6 +107,26 @@ public class IterationDuringWrites {
     }
   }
 
+  /** cmaps' ReadWriteLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(IterationDuringWrites.class)
+  @State
+  public static class ReadWriteLockMapTest extends Scenario {
+    public ReadWriteLockMapTest() {
+      super(MapUnderTest.READ_WRITE_LOCK_MAP);
+    }
+
+    @Actor
+    public void writer() {
+      putThenRemove();
+    }
+
+    @Actor
+    public void reader(III_Result r) {
+      walk(r);
+    }
+  }
+
   /** The reference: weakly consistent, never fails. */
   @JCStressTest
   @JCStressMeta(IterationDuringWrites.class)

@@ -1,5 +1,6 @@
 package io.github.cmaps.jcstress;
 
+import io.github.cmaps.ReadWriteLockMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,14 +11,26 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Several scenarios race an operation against a resize. For that, each test instance builds a
  * fresh map with the default constructor and fills it with exactly {@link #entriesBeforeGrowth()}
  * keys, so that the map is full to its growth threshold but has not grown yet; the next insert of a
- * new key makes it grow. Thresholds differ between maps, so each map states its own, and the
- * comment on each constant derives the number from the map's sizing rules (a test cannot look at a
- * map's table to check it at run time).
+ * new key makes it grow. Thresholds differ between maps, so each map states its own; the comment on
+ * each constant derives the number from the map's sizing rules, and {@code MapUnderTestTest} (run
+ * by the module's build) checks it by watching the map's table array change.
  *
  * <p>To add a map: add a constant here, then one nested class per scenario holder (see the module
  * README).
  */
 enum MapUnderTest {
+
+  /**
+   * {@code new ReadWriteLockMap<>()} makes room for 16 mappings with an open-addressing table of
+   * 64 slots, and rebuilds it (doubling it) on the insert that would take its used slots, live or
+   * dead, to half the capacity. Thirty-one keys leave it one insert short of rebuilding.
+   */
+  READ_WRITE_LOCK_MAP(31) {
+    @Override
+    <K, V> Map<K, V> create() {
+      return new ReadWriteLockMap<>();
+    }
+  },
 
   /**
    * The reference. {@code new ConcurrentHashMap<>()} starts with 16 bins and a size control of

@@ -88,6 +88,31 @@ public class MergeCounters {
     }
   }
 
+  /** cmaps' ReadWriteLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(MergeCounters.class)
+  @State
+  public static class ReadWriteLockMapTest extends Scenario {
+    public ReadWriteLockMapTest() {
+      super(MapUnderTest.READ_WRITE_LOCK_MAP);
+    }
+
+    @Actor
+    public void incrementer1() {
+      incrementAllFirst();
+    }
+
+    @Actor
+    public void incrementer2() {
+      incrementAllSecond();
+    }
+
+    @Arbiter
+    public void arbiter(II_Result r) {
+      check(r);
+    }
+  }
+
   /** The reference: no lost increments. */
   @JCStressTest
   @JCStressMeta(MergeCounters.class)

@@ -62,6 +62,31 @@ public class PutIfAbsentRace {
     }
   }
 
+  /** cmaps' ReadWriteLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(PutIfAbsentRace.class)
+  @State
+  public static class ReadWriteLockMapTest extends Scenario {
+    public ReadWriteLockMapTest() {
+      super(MapUnderTest.READ_WRITE_LOCK_MAP);
+    }
+
+    @Actor
+    public void actor1(III_Result r) {
+      r.r1 = putIfAbsent(1);
+    }
+
+    @Actor
+    public void actor2(III_Result r) {
+      r.r2 = putIfAbsent(2);
+    }
+
+    @Arbiter
+    public void arbiter(III_Result r) {
+      r.r3 = valueInMap();
+    }
+  }
+
   /** The reference: exactly one winner. */
   @JCStressTest
   @JCStressMeta(PutIfAbsentRace.class)

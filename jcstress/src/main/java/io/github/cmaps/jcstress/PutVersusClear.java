@@ -81,6 +81,31 @@ public class PutVersusClear {
     }
   }
 
+  /** cmaps' ReadWriteLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(PutVersusClear.class)
+  @State
+  public static class ReadWriteLockMapTest extends Scenario {
+    public ReadWriteLockMapTest() {
+      super(MapUnderTest.READ_WRITE_LOCK_MAP);
+    }
+
+    @Actor
+    public void putter() {
+      put();
+    }
+
+    @Actor
+    public void clearer() {
+      clear();
+    }
+
+    @Arbiter
+    public void arbiter(IZI_Result r) {
+      check(r);
+    }
+  }
+
   /** The reference: one order or the other. */
   @JCStressTest
   @JCStressMeta(PutVersusClear.class)

@@ -69,6 +69,31 @@ public class ReplaceVersusRemove {
     }
   }
 
+  /** cmaps' ReadWriteLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(ReplaceVersusRemove.class)
+  @State
+  public static class ReadWriteLockMapTest extends Scenario {
+    public ReadWriteLockMapTest() {
+      super(MapUnderTest.READ_WRITE_LOCK_MAP);
+    }
+
+    @Actor
+    public void replacer(ZZI_Result r) {
+      r.r1 = replace();
+    }
+
+    @Actor
+    public void remover(ZZI_Result r) {
+      r.r2 = remove();
+    }
+
+    @Arbiter
+    public void arbiter(ZZI_Result r) {
+      r.r3 = valueInMap();
+    }
+  }
+
   /** The reference: exactly one succeeds. */
   @JCStressTest
   @JCStressMeta(ReplaceVersusRemove.class)

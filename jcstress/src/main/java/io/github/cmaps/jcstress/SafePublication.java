@@ -96,6 +96,26 @@ public class SafePublication {
     }
   }
 
+  /** cmaps' ReadWriteLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(SafePublication.class)
+  @State
+  public static class ReadWriteLockMapTest extends Scenario {
+    public ReadWriteLockMapTest() {
+      super(MapUnderTest.READ_WRITE_LOCK_MAP);
+    }
+
+    @Actor
+    public void writer() {
+      publish();
+    }
+
+    @Actor
+    public void reader(II_Result r) {
+      consume(r);
+    }
+  }
+
   /** The reference: a get that returns the value sees it fully built. */
   @JCStressTest
   @JCStressMeta(SafePublication.class)
