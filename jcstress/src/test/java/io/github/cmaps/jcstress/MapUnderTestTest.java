@@ -41,6 +41,20 @@ class MapUnderTestTest {
         subject + " did not grow on insert " + (n + 1) + ": entriesBeforeGrowth() is too small");
   }
 
+  /** {@link MovedKeyLookup} relies on this: one removal, then two inserts, make the map grow. */
+  @ParameterizedTest
+  @EnumSource(MapUnderTest.class)
+  void removalThenTwoInsertsGrow(MapUnderTest subject) {
+    int n = subject.entriesBeforeGrowth();
+    Map<Integer, Integer> map = subject.filledToThreshold();
+    map.remove(Keys.key(0));
+    Object afterRemoval = table(map);
+    map.put(Keys.key(n), n);
+    map.put(Keys.key(n + 1), n + 1);
+    assertTrue(afterRemoval != table(map),
+        subject + " did not grow on a removal followed by two inserts");
+  }
+
   @ParameterizedTest
   @EnumSource(MapUnderTest.class)
   void filledToThresholdHoldsTheFirstKeys(MapUnderTest subject) {
