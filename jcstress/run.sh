@@ -113,54 +113,81 @@ if [[ -n "$missing" ]]; then
   echo "$missing" | sed 's/^/  /'
 fi
 
-# Print every test's merged outcome table to a Markdown summary, and the controls' tables to the
-# console: the controls' interesting outcomes show that the suite reaches the races.
-awk -v mode="$mode" -v elapsed="$elapsed" -v java_version="$("$java_bin" -version 2>&1 | head -n 1)" \
-    -v cpu="$(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //')" \
-    -v cores="$(nproc 2>/dev/null || echo '?')" -v when="$(date -u '+%Y-%m-%d %H:%M UTC')" '
-  function flush() {
-    if (name != "") { print "```\n" }
+# A Markdown summary: an overview line per test, then every test's outcome table merged across
+# configurations, both sorted by test name so that each scenario's maps sit together. awk tags
+# each output line with a sort key (mawk has no sort of its own).
+awk '
+  function tag(line) { print name "\t" (++seq) "\t" line }
+  function close_test() {
+    if (name == "") return
+    tag("```")
+    tag("")
+    overview[name] = "| `" short(name) "` | " status " | " total " | " interesting " | " forbidden " |"
     name = ""
   }
-  BEGIN {
-    print "# jcstress run: " mode
-    print ""
-    print "- date: " when
-    print "- java: " java_version
-    print "- hardware: " cpu ", " cores " CPUs"
-    print "- wall time: " elapsed " s"
-    print ""
-  }
+  function short(n) { sub(/^io\.github\.cmaps\.jcstress\./, "", n); return n }
+  function number(s) { gsub(/,/, "", s); return s + 0 }
   /^\.+ \[[A-Z ]+\] / {
-    flush()
+    close_test()
     status = $0; sub(/^\.+ \[/, "", status); sub(/\].*/, "", status)
-    name = $NF
-    print "## " name " (" status ")\n\n```"
+    name = $NF; total = 0; interesting = 0; forbidden = 0; table = 0
+    tag("### " short(name) " (" status ")")
+    tag("")
+    tag("```")
     next
   }
   name != "" && /^  +RESULT +SAMPLES/ { table = 1 }
   name != "" && table && /^ *$/ { table = 0 }
-  name != "" && table { sub(/^  /, ""); print }
-  END { flush() }
-' "$out/run-results.txt" > "$out/summary.md"
+  name != "" && table {
+    line = $0; sub(/^  /, "", line); tag(line)
+    if (match($0, /  [0-9,]+ +[<0-9.]+% +(Acceptable|Interesting|Forbidden)/)) {
+      split(substr($0, RSTART, RLENGTH), f, / +/)
+      n = number(f[2]); total += n
+      if (f[4] == "Interesting") interesting += n
+      if (f[4] == "Forbidden") forbidden += n
+    }
+  }
+  END {
+    close_test()
+    for (t in overview) print t "\t0\t" overview[t] > "/dev/stderr"
+  }
+' "$out/run-results.txt" 2> "$out/overview.tsv" | sort -t "$(printf '\t')" -k1,1 -k2,2n | cut -f3- \
+  > "$out/details.md"
+{
+  echo "# jcstress run: $mode"
+  echo
+  echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- java: $("$java_bin" -version 2>&1 | head -n 1)"
+  echo "- hardware: $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | sed 's/.*: //'), $(nproc) CPUs"
+  echo "- jcstress options: ${opts[*]} ${extra[*]}"
+  echo "- wall time: ${elapsed} s for $ran tests"
+  echo
+  echo "| test | status | samples | interesting | forbidden |"
+  echo "| --- | --- | ---: | ---: | ---: |"
+  sort "$out/overview.tsv" | cut -f3-
+  echo
+  cat "$out/details.md"
+} > "$out/summary.md"
 
 echo
 echo "Negative controls (HashMap), outcomes across all configurations:"
 awk '
-  /^## .*HashMapControl/ { show = 1; print ""; print substr($0, 4); next }
-  /^## / { show = 0 }
+  /^### .*HashMapControl/ { show = 1; print ""; print substr($0, 5); next }
+  /^### / { show = 0 }
   show && !/^```/ && !/^ *$/ { print "  " $0 }
 ' "$out/summary.md"
 quiet_controls=$(awk '
-  /^## .*HashMapControl/ { if (n != "" && !hit) print n; n = $2; hit = 0; next }
-  /^## / { if (n != "" && !hit) print n; n = ""; next }
+  /^### .*HashMapControl/ { if (n != "" && !hit) print n; n = $2; hit = 0; next }
+  /^### / { if (n != "" && !hit) print n; n = ""; next }
   n != "" && /Interesting/ && $0 !~ / 0 +0\.00% +Interesting/ { hit = 1 }
   END { if (n != "" && !hit) print n }
 ' "$out/summary.md")
 if [[ -n "$quiet_controls" ]]; then
   echo
-  echo "WARN: these controls saw no interesting outcome this run (race not reached):"
+  echo "WARN: these controls saw no interesting outcome this run (race not reached; expected for"
+  echo "SafePublication on x86, see its Javadoc):"
   echo "$quiet_controls" | sed 's/^/  /'
+  warnings=$((warnings + $(echo "$quiet_controls" | wc -l)))
 fi
 
 echo
