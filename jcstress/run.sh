@@ -9,7 +9,8 @@
 #   full   release mode: jcstress's "default" preset, with every JVM, compilation and stress
 #          configuration. Minutes per test, hours for the suite.
 #
-# Needs jcstress/target/jcstress.jar (see README.md to build it). Environment:
+# Builds jcstress/target/jcstress.jar first if it is missing or stale; the library must be
+# installed (see README.md). Environment:
 #   JAVA            java binary to run (default: java on the PATH)
 #   JCSTRESS_EXTRA  more jcstress options, e.g. "-c 2"
 #   MIN_SAMPLES     a cmaps or ConcurrentHashMap test with fewer samples than this (default
@@ -55,11 +56,15 @@ esac
 # shellcheck disable=SC2206 # word splitting of the extra options is intended
 extra=(${JCSTRESS_EXTRA:-})
 
-if [[ ! -f "$jar" ]]; then
-  echo "error: $jar not found; build it first (see jcstress/README.md):" >&2
-  echo "  mvn -q install -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true" >&2
-  echo "  (cd jcstress && mvn -q package)" >&2
-  exit 2
+# Build the jar when it is missing or older than the module's sources. The library itself must
+# already be installed (mvn install at the repository root).
+if [[ ! -f "$jar" || -n "$(find "$here/pom.xml" "$here/src" -newer "$jar" -print -quit)" ]]; then
+  echo "building $jar"
+  if ! mvn -q -f "$here/pom.xml" package; then
+    echo "error: the build failed; is the library installed? At the repository root:" >&2
+    echo "  mvn -q install -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true" >&2
+    exit 2
+  fi
 fi
 
 out="$here/results/$mode"

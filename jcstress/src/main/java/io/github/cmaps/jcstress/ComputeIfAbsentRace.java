@@ -94,6 +94,31 @@ public class ComputeIfAbsentRace {
     }
   }
 
+  /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(ComputeIfAbsentRace.class)
+  @State
+  public static class LockFreeReadMapTest extends Scenario {
+    public LockFreeReadMapTest() {
+      super(MapUnderTest.LOCK_FREE_READ_MAP);
+    }
+
+    @Actor
+    public void actor1(III_Result r) {
+      r.r1 = computeIfAbsent();
+    }
+
+    @Actor
+    public void actor2(III_Result r) {
+      r.r2 = computeIfAbsent();
+    }
+
+    @Arbiter
+    public void arbiter(III_Result r) {
+      r.r3 = runs();
+    }
+  }
+
   /** The reference: one run, one value. */
   @JCStressTest
   @JCStressMeta(ComputeIfAbsentRace.class)

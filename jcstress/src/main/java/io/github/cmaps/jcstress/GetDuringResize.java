@@ -88,6 +88,26 @@ public class GetDuringResize {
     }
   }
 
+  /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(GetDuringResize.class)
+  @State
+  public static class LockFreeReadMapTest extends Scenario {
+    public LockFreeReadMapTest() {
+      super(MapUnderTest.LOCK_FREE_READ_MAP);
+    }
+
+    @Actor
+    public void writer() {
+      insertNewKey();
+    }
+
+    @Actor
+    public void reader(II_Result r) {
+      lookUpPresentKeys(r);
+    }
+  }
+
   /** The reference: must never miss. */
   @JCStressTest
   @JCStressMeta(GetDuringResize.class)

@@ -101,6 +101,31 @@ public class InsertsAcrossResize {
     }
   }
 
+  /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(InsertsAcrossResize.class)
+  @State
+  public static class LockFreeReadMapTest extends Scenario {
+    public LockFreeReadMapTest() {
+      super(MapUnderTest.LOCK_FREE_READ_MAP);
+    }
+
+    @Actor
+    public void writer1() {
+      insertFirst();
+    }
+
+    @Actor
+    public void writer2() {
+      insertSecond();
+    }
+
+    @Arbiter
+    public void arbiter(III_Result r) {
+      check(r);
+    }
+  }
+
   /** The reference: must never lose an insert. */
   @JCStressTest
   @JCStressMeta(InsertsAcrossResize.class)

@@ -127,6 +127,26 @@ public class IterationDuringWrites {
     }
   }
 
+  /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(IterationDuringWrites.class)
+  @State
+  public static class LockFreeReadMapTest extends Scenario {
+    public LockFreeReadMapTest() {
+      super(MapUnderTest.LOCK_FREE_READ_MAP);
+    }
+
+    @Actor
+    public void writer() {
+      putThenRemove();
+    }
+
+    @Actor
+    public void reader(III_Result r) {
+      walk(r);
+    }
+  }
+
   /** The reference: weakly consistent, never fails. */
   @JCStressTest
   @JCStressMeta(IterationDuringWrites.class)

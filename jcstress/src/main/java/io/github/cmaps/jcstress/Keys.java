@@ -21,7 +21,7 @@ import java.util.SplittableRandom;
 final class Keys {
 
   /** How many keys {@link #key(int)} can hand out. */
-  static final int COUNT = 256;
+  static final int COUNT = 2048;
 
   private static final Integer[] KEYS = generate(COUNT, 0x5EED_C0DEL);
 

@@ -113,6 +113,31 @@ public class MergeCounters {
     }
   }
 
+  /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(MergeCounters.class)
+  @State
+  public static class LockFreeReadMapTest extends Scenario {
+    public LockFreeReadMapTest() {
+      super(MapUnderTest.LOCK_FREE_READ_MAP);
+    }
+
+    @Actor
+    public void incrementer1() {
+      incrementAllFirst();
+    }
+
+    @Actor
+    public void incrementer2() {
+      incrementAllSecond();
+    }
+
+    @Arbiter
+    public void arbiter(II_Result r) {
+      check(r);
+    }
+  }
+
   /** The reference: no lost increments. */
   @JCStressTest
   @JCStressMeta(MergeCounters.class)

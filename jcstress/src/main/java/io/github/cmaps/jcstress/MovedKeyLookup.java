@@ -22,8 +22,9 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * leaves a dead slot in front of the others; the lookup of a follower must probe past it. A
  * rebuild then drops the dead slot and places every key at a new position. A lookup that races
  * these steps, or reads a half-built table, reports a follower missing. {@code ReadWriteLockMap}
- * is safe by its lock (readers never see a rebuild in progress); this scenario guards that, and is
- * the template for the lock-free map, whose readers take no lock (see the module README).
+ * is safe by its lock (readers never see a rebuild in progress); {@code LockFreeReadMap}'s readers
+ * take no lock and rely on the table's own ordering (at this size it copies the table whole and
+ * publishes the copy; {@link IncrementalResizeLookup} covers its slice-by-slice resize).
  * {@code HashMap} fails here through its resize, as in {@link GetDuringResize}.
  *
  * <p><b>Set-up.</b> Each instance fills a fresh map to its growth threshold: first a chain of four
@@ -128,6 +129,26 @@ public class MovedKeyLookup {
   public static class ReadWriteLockMapTest extends Scenario {
     public ReadWriteLockMapTest() {
       super(MapUnderTest.READ_WRITE_LOCK_MAP);
+    }
+
+    @Actor
+    public void writer() {
+      removeHeadThenGrow();
+    }
+
+    @Actor
+    public void reader(II_Result r) {
+      lookUpSurvivors(r);
+    }
+  }
+
+  /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(MovedKeyLookup.class)
+  @State
+  public static class LockFreeReadMapTest extends Scenario {
+    public LockFreeReadMapTest() {
+      super(MapUnderTest.LOCK_FREE_READ_MAP);
     }
 
     @Actor

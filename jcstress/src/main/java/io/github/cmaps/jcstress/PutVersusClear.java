@@ -106,6 +106,31 @@ public class PutVersusClear {
     }
   }
 
+  /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(PutVersusClear.class)
+  @State
+  public static class LockFreeReadMapTest extends Scenario {
+    public LockFreeReadMapTest() {
+      super(MapUnderTest.LOCK_FREE_READ_MAP);
+    }
+
+    @Actor
+    public void putter() {
+      put();
+    }
+
+    @Actor
+    public void clearer() {
+      clear();
+    }
+
+    @Arbiter
+    public void arbiter(IZI_Result r) {
+      check(r);
+    }
+  }
+
   /** The reference: one order or the other. */
   @JCStressTest
   @JCStressMeta(PutVersusClear.class)

@@ -94,6 +94,31 @@ public class ReplaceVersusRemove {
     }
   }
 
+  /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(ReplaceVersusRemove.class)
+  @State
+  public static class LockFreeReadMapTest extends Scenario {
+    public LockFreeReadMapTest() {
+      super(MapUnderTest.LOCK_FREE_READ_MAP);
+    }
+
+    @Actor
+    public void replacer(ZZI_Result r) {
+      r.r1 = replace();
+    }
+
+    @Actor
+    public void remover(ZZI_Result r) {
+      r.r2 = remove();
+    }
+
+    @Arbiter
+    public void arbiter(ZZI_Result r) {
+      r.r3 = valueInMap();
+    }
+  }
+
   /** The reference: exactly one succeeds. */
   @JCStressTest
   @JCStressMeta(ReplaceVersusRemove.class)

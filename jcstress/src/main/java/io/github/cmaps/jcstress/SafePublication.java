@@ -116,6 +116,26 @@ public class SafePublication {
     }
   }
 
+  /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(SafePublication.class)
+  @State
+  public static class LockFreeReadMapTest extends Scenario {
+    public LockFreeReadMapTest() {
+      super(MapUnderTest.LOCK_FREE_READ_MAP);
+    }
+
+    @Actor
+    public void writer() {
+      publish();
+    }
+
+    @Actor
+    public void reader(II_Result r) {
+      consume(r);
+    }
+  }
+
   /** The reference: a get that returns the value sees it fully built. */
   @JCStressTest
   @JCStressMeta(SafePublication.class)

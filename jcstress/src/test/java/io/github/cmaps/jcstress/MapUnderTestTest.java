@@ -14,15 +14,25 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code entriesBeforeGrowth()} keys has not grown on the last of them, and grows on the next.
  * If a map's sizing changes, this fails, instead of the resize scenarios silently racing nothing.
  *
- * <p>"Grows" is observed as the map's {@code table} field pointing at a new object. Every map
- * the suite knows keeps its table in a field of that name.
+ * <p>"Grows" is observed as the map's {@code table} field pointing at a new object, or, for a
+ * table that resizes incrementally, as its {@code next} field (the table being filled) becoming
+ * set. Every map the suite knows keeps its table in a field named {@code table}.
  */
 class MapUnderTestTest {
 
   @ParameterizedTest
   @EnumSource(MapUnderTest.class)
   void filledMapGrowsOnTheNextInsertAndNotBefore(MapUnderTest subject) {
-    int n = subject.entriesBeforeGrowth();
+    assertGrowsAfter(subject, subject.entriesBeforeGrowth(), "entriesBeforeGrowth()");
+  }
+
+  @ParameterizedTest
+  @EnumSource(MapUnderTest.class)
+  void largeFilledMapGrowsOnTheNextInsertAndNotBefore(MapUnderTest subject) {
+    assertGrowsAfter(subject, subject.entriesBeforeLargeGrowth(), "entriesBeforeLargeGrowth()");
+  }
+
+  private static void assertGrowsAfter(MapUnderTest subject, int n, String what) {
     Map<Integer, Integer> map = subject.create();
     for (int i = 0; i < n - 1; i++) {
       map.put(Keys.key(i), i);
@@ -36,9 +46,9 @@ class MapUnderTestTest {
     assertNotNull(beforeLast, "table not allocated after " + (n - 1) + " inserts");
     // Identity checks, so that a failure does not print whole tables.
     assertTrue(beforeLast == atThreshold,
-        subject + " grew on insert " + n + ": entriesBeforeGrowth() is too large");
+        subject + " grew on insert " + n + ": " + what + " is too large");
     assertTrue(atThreshold != afterNext,
-        subject + " did not grow on insert " + (n + 1) + ": entriesBeforeGrowth() is too small");
+        subject + " did not grow on insert " + (n + 1) + ": " + what + " is too small");
   }
 
   /** {@link MovedKeyLookup} relies on this: one removal, then two inserts, make the map grow. */
@@ -66,19 +76,33 @@ class MapUnderTestTest {
     }
   }
 
+  /** Returned by {@link #field} for a field that does not exist. */
+  private static final Object NO_FIELD = new Object();
+
+  /** The table the map's writes go to: its table, or the table an incremental resize fills. */
   private static Object table(Map<?, ?> map) {
-    for (Class<?> c = map.getClass(); c != null; c = c.getSuperclass()) {
+    Object table = field(map, "table");
+    if (table == NO_FIELD) {
+      throw new AssertionError(map.getClass().getName()
+          + " has no field named 'table': teach MapUnderTestTest where this map keeps its table");
+    }
+    Object next = table == null ? NO_FIELD : field(table, "next");
+    return next != NO_FIELD && next != null ? next : table;
+  }
+
+  /** The named field of {@code o}, declared anywhere in its class chain, or {@link #NO_FIELD}. */
+  private static Object field(Object o, String name) {
+    for (Class<?> c = o.getClass(); c != null; c = c.getSuperclass()) {
       try {
-        Field f = c.getDeclaredField("table");
+        Field f = c.getDeclaredField(name);
         f.setAccessible(true);
-        return f.get(map);
+        return f.get(o);
       } catch (NoSuchFieldException e) {
         // keep looking in the superclass
       } catch (IllegalAccessException e) {
         throw new AssertionError(e);
       }
     }
-    throw new AssertionError(map.getClass().getName()
-        + " has no field named 'table': teach MapUnderTestTest where this map keeps its table");
+    return NO_FIELD;
   }
 }
