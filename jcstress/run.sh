@@ -7,7 +7,7 @@
 #   quick  CI mode: every test in one fork per JVM configuration jcstress adds by itself (two on
 #          JDK 17, one on JDK 21+), unified compilation, 3 iterations of 200 ms.
 #   full   release mode: jcstress's "default" preset, with every JVM, compilation and stress
-#          configuration. Minutes per test, hours for the suite.
+#          configuration (1 normal + 5 stress forks each, 5 x 1 s). Hours for the suite.
 #
 # Builds jcstress/target/jcstress.jar first if it is missing or stale; the library must be
 # installed (see README.md). Environment:
