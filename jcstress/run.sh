@@ -9,10 +9,11 @@
 #   full   release mode: jcstress's "default" preset, with every JVM, compilation and stress
 #          configuration (1 normal + 5 stress forks each, 5 x 1 s). Hours for the suite.
 #
-# Builds jcstress/target/jcstress.jar first if it is missing or stale; the library must be
-# installed (see README.md). Environment:
+# Builds jcstress/target/jcstress.jar first if it is missing or older than its sources or the
+# installed library; the library must be installed (see README.md). Environment:
 #   JAVA            java binary to run (default: java on the PATH)
 #   JCSTRESS_EXTRA  more jcstress options, e.g. "-c 2"
+#   MAVEN_REPO      the local Maven repository holding the installed library (~/.m2/repository)
 #   MIN_SAMPLES     a cmaps or ConcurrentHashMap test with fewer samples than this (default
 #                   10000) is run once more, since a starved fork proves little; 0 disables this
 #
@@ -56,9 +57,13 @@ esac
 # shellcheck disable=SC2206 # word splitting of the extra options is intended
 extra=(${JCSTRESS_EXTRA:-})
 
-# Build the jar when it is missing or older than the module's sources. The library itself must
-# already be installed (mvn install at the repository root).
-if [[ ! -f "$jar" || -n "$(find "$here/pom.xml" "$here/src" -newer "$jar" -print -quit)" ]]; then
+# Build the jar when it is missing or older than the module's sources or than the installed
+# library jar it shades. The library itself must already be installed (mvn install at the
+# repository root).
+library_jar="${MAVEN_REPO:-$HOME/.m2/repository}/io/github/cmaps/cmaps/0.1.0-SNAPSHOT/cmaps-0.1.0-SNAPSHOT.jar"
+inputs=("$here/pom.xml" "$here/src")
+[[ -f "$library_jar" ]] && inputs+=("$library_jar")
+if [[ ! -f "$jar" || -n "$(find "${inputs[@]}" -newer "$jar" -print -quit)" ]]; then
   echo "building $jar"
   if ! mvn -q -f "$here/pom.xml" package; then
     echo "error: the build failed; is the library installed? At the repository root:" >&2
