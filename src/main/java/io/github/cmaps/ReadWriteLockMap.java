@@ -133,7 +133,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
 
   /* ---------------- Construction -------------- */
 
-  /** Creates an empty map with room for 16 mappings before it first grows. */
+  /** Creates an empty map with room for at least 16 mappings before it first grows. */
   public ReadWriteLockMap() {
     this(DEFAULT_CAPACITY);
   }
