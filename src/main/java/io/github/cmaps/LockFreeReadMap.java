@@ -69,7 +69,7 @@ import java.util.function.Function;
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
  */
-public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
+public final class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     implements ConcurrentMap<K, V>, Serializable {
 
   /*
@@ -161,7 +161,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
 
   /* ---------------- Construction -------------- */
 
-  /** Creates an empty map with room for 16 mappings before it first resizes. */
+  /** Creates an empty map with room for at least 16 mappings before it first resizes. */
   public LockFreeReadMap() {
     this(DEFAULT_CAPACITY);
   }

@@ -64,7 +64,7 @@ import java.util.function.Function;
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
  */
-public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
+public final class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     implements ConcurrentMap<K, V>, Serializable {
 
   /*
@@ -133,7 +133,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
 
   /* ---------------- Construction -------------- */
 
-  /** Creates an empty map with room for 16 mappings before it first grows. */
+  /** Creates an empty map with room for at least 16 mappings before it first grows. */
   public ReadWriteLockMap() {
     this(DEFAULT_CAPACITY);
   }
