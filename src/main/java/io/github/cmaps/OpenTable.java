@@ -246,9 +246,12 @@ final class OpenTable {
    * A cursor over the live mappings of a table array, safe without a lock: each slot is read
    * with getAcquire (pairing with the owner's setRelease), so a mapping seen is fully built. Over
    * a private copy of the array (a snapshot) the acquire loads cost nothing extra on x86.
+   *
+   * <p>A map made of several tables (the stripes of {@code StripedLockMap}) chains them by
+   * overriding {@link #nextArray}, so that each array is fetched only when the cursor gets there.
    */
-  static final class Cursor {
-    private final Object[] kv;
+  static class Cursor {
+    private Object[] kv;
     private int next; // index of the next key slot to examine
     private Object key;
     private Object value;
@@ -257,24 +260,40 @@ final class OpenTable {
       this.kv = kv;
     }
 
+    /**
+     * The array to walk once the current one is exhausted, or null when there is none; called
+     * again after it returned null, so it must keep returning null. A single-array cursor has
+     * none.
+     */
+    Object[] nextArray() {
+      return null;
+    }
+
     /** Moves to the next live mapping; false at the end. */
     boolean advance() {
-      final Object[] kv = this.kv;
-      while (next < kv.length) {
-        int j = next;
-        next += 2;
-        Object k = getAcquire(kv, j); // pairs with setRelease(key)
-        if (k != null && k != DELETED) {
-          Object v = getAcquire(kv, j + 1); // pairs with setRelease(value)
-          if (v != null) {
-            key = k;
-            value = v;
-            return true;
+      Object[] kv = this.kv;
+      for (; ; ) {
+        while (next < kv.length) {
+          int j = next;
+          next += 2;
+          Object k = getAcquire(kv, j); // pairs with setRelease(key)
+          if (k != null && k != DELETED) {
+            Object v = getAcquire(kv, j + 1); // pairs with setRelease(value)
+            if (v != null) {
+              key = k;
+              value = v;
+              return true;
+            }
           }
         }
+        kv = nextArray();
+        if (kv == null) {
+          key = value = null;
+          return false;
+        }
+        this.kv = kv;
+        next = 0;
       }
-      key = value = null;
-      return false;
     }
 
     Object key() {
