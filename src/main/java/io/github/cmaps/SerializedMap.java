@@ -24,7 +24,8 @@ final class SerializedMap implements Serializable {
 
   /** Which map to rebuild. The ordinal is part of the serialized form: only append. */
   enum Kind {
-    READ_WRITE_LOCK(ReadWriteLockMap::new);
+    READ_WRITE_LOCK(ReadWriteLockMap::new),
+    STRIPED_LOCK(StripedLockMap::new);
 
     private final IntFunction<ConcurrentMap<Object, Object>> factory;
 

@@ -1,5 +1,7 @@
 package io.github.cmaps;
 
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -1036,6 +1038,28 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
       sb.append(k == this ? "(this Map)" : k).append('=').append(v == this ? "(this Map)" : v);
     }
     return sb.append('}').toString();
+  }
+
+  /* ---------------- Serialization -------------- */
+
+  /**
+   * Serializes the mappings of a weakly consistent traversal through a proxy that rebuilds the
+   * map with its public operations (and the default stripe count).
+   *
+   * @return the serialization proxy
+   */
+  private Object writeReplace() {
+    return new SerializedMap(SerializedMap.Kind.STRIPED_LOCK, this);
+  }
+
+  /**
+   * Refuses a stream that bypasses the proxy.
+   *
+   * @param in the stream
+   * @throws InvalidObjectException always
+   */
+  private void readObject(ObjectInputStream in) throws InvalidObjectException {
+    throw new InvalidObjectException("StripedLockMap is deserialized through its proxy");
   }
 
   /* ---------------- VarHandle mechanics -------------- */
