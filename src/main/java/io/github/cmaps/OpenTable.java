@@ -61,6 +61,25 @@ final class OpenTable {
     }
   };
 
+  /**
+   * Value-slot marker (and overflow marker) of a mapping that a {@link LockFreeReadMap} resize
+   * has already copied into {@link #next}: look there.
+   */
+  static final Object MOVED = new Object() {
+    @Override
+    public String toString() {
+      return "MOVED";
+    }
+  };
+
+  /**
+   * Probe window of a bounded table: a key lives in one of the WINDOW slots starting at its home
+   * slot, or else in the overflow tree. Long enough that a well-spread table almost never
+   * overflows at half load; short enough that many keys sharing a hash code cost a bounded probe
+   * plus an O(log n) tree search instead of a scan of one huge cluster.
+   */
+  static final int WINDOW = 32;
+
   /** Largest capacity: the interleaved array then has 2^30 elements. */
   static final int MAX_CAPACITY = 1 << 29;
 
@@ -73,12 +92,42 @@ final class OpenTable {
   /** capacity - 1. */
   final int mask;
 
+  /**
+   * True for a bounded-probe table (probe window plus overflow tree, used by LockFreeReadMap),
+   * false for plain linear probing over the whole table.
+   */
+  final boolean bounded;
+
   /** Live plus dead key slots. Owner-only (plain). */
   private int used;
 
+  /**
+   * Bounded tables only: the root of the overflow tree (an {@link OverflowTree.Node}, null when
+   * empty), or {@link #MOVED} once a resize copied the overflow into {@link #next}. Written by the
+   * owner with setRelease, read by anyone with getAcquire (OVERFLOW).
+   */
+  @SuppressWarnings("unused") // accessed through the OVERFLOW VarHandle
+  private Object overflow;
+
+  /**
+   * LockFreeReadMap only: the table a resize is copying this one into, or null. Set once, by the
+   * owner with setRelease before any slot of this table becomes MOVED; read with getAcquire
+   * (NEXT).
+   */
+  @SuppressWarnings("unused") // accessed through the NEXT VarHandle
+  private OpenTable next;
+
+  /** LockFreeReadMap only: slots below this index have been migrated to next. Owner-only. */
+  int migrated;
+
   OpenTable(int capacity) {
+    this(capacity, false);
+  }
+
+  OpenTable(int capacity, boolean bounded) {
     this.kv = new Object[capacity << 1];
     this.mask = capacity - 1;
+    this.bounded = bounded;
   }
 
   /* ---------------- Hashing and sizing -------------- */
@@ -124,9 +173,10 @@ final class OpenTable {
   Object find(Object key, int h) {
     final Object[] kv = this.kv;
     final int mask = this.mask;
-    // The probe is bounded by the capacity, not only by the null it will meet: even a racy
-    // reader of a stale table cannot loop forever.
-    for (int i = h & mask, n = 0; n <= mask; i = (i + 1) & mask, n++) {
+    // The probe is bounded by the window (bounded tables) or the capacity, never only by the
+    // null it will meet: even a racy reader of a stale table cannot loop forever.
+    final int limit = bounded ? Math.min(WINDOW - 1, mask) : mask;
+    for (int i = h & mask, n = 0; n <= limit; i = (i + 1) & mask, n++) {
       Object k = getAcquire(kv, i << 1); // pairs with setRelease(key) in insertAt/removeAt
       if (k == null) {
         return null;
@@ -139,7 +189,26 @@ final class OpenTable {
         // Removed while we looked: a later insert of the same key is further along.
       }
     }
-    return null;
+    if (!bounded) {
+      return null;
+    }
+    // A full window: the key, if present, is in the overflow tree. (Had the window held a null
+    // when the key was inserted, the key would be in the window; slots never go back to null.)
+    Object root = overflowAcquire();
+    if (root == MOVED) {
+      return MOVED;
+    }
+    return OverflowTree.get((OverflowTree.Node) root, key, h);
+  }
+
+  /** The successor table of a LockFreeReadMap resize, or null. */
+  OpenTable nextAcquire() {
+    return (OpenTable) NEXT.getAcquire(this); // pairs with setRelease in setNextRelease
+  }
+
+  /** Owner-only: links the successor table; before any slot of this table becomes MOVED. */
+  void setNextRelease(OpenTable n) {
+    NEXT.setRelease(this, n); // pairs with getAcquire in nextAcquire
   }
 
   /* ---------------- Writer operations (owner only) -------------- */
@@ -195,6 +264,191 @@ final class OpenTable {
     setRelease(kv, slot << 1, DELETED); // pairs with getAcquire(key) in find
   }
 
+  /* ---------------- Owner operations on whole mappings (bounded or not) -------------- */
+
+  /** Result of {@link #probe} when a bounded table's window is full without the key. */
+  static final int WINDOW_FULL = Integer.MIN_VALUE;
+
+  /**
+   * Owner-only probe: the slot of {@code key} in the table array; or {@code ~slot} of the free
+   * slot where it would go; or {@link #WINDOW_FULL} (bounded tables) when the window has neither,
+   * in which case the key is in the overflow tree or absent.
+   */
+  int probe(Object key, int h) {
+    final Object[] kv = this.kv;
+    final int mask = this.mask;
+    final int limit = bounded ? Math.min(WINDOW - 1, mask) : mask;
+    for (int i = h & mask, n = 0; n <= limit; i = (i + 1) & mask, n++) {
+      Object k = kv[i << 1];
+      if (k == null) {
+        return ~i;
+      }
+      if (k == key || (k != DELETED && key.equals(k))) {
+        return i;
+      }
+    }
+    return WINDOW_FULL;
+  }
+
+  /** Owner-only: the overflow root (plain: only the owner writes it). */
+  private OverflowTree.Node overflowRoot() {
+    Object root = OVERFLOW.get(this);
+    return root == MOVED ? null : (OverflowTree.Node) root;
+  }
+
+  private void setOverflow(Object root) {
+    OVERFLOW.setRelease(this, root); // pairs with getAcquire(overflow) in find and iterators
+  }
+
+  /** Owner-only: the value of {@code key}, or null (MOVED if already migrated). */
+  Object getOwned(Object key, int h) {
+    int s = probe(key, h);
+    if (s >= 0) {
+      return valueAt(s);
+    }
+    if (s != WINDOW_FULL) {
+      return null;
+    }
+    Object root = OVERFLOW.get(this);
+    return root == MOVED ? MOVED : OverflowTree.get((OverflowTree.Node) root, key, h);
+  }
+
+  /**
+   * Owner-only: maps {@code key} to {@code value} (unless present and {@code onlyIfAbsent}) and
+   * returns the previous value or null. An insert needs room: the caller has ensured
+   * {@code !needsRebuildBeforeInsert()}.
+   */
+  Object putOwned(Object key, int h, Object value, boolean onlyIfAbsent) {
+    int s = probe(key, h);
+    if (s >= 0) {
+      Object old = valueAt(s);
+      if (!onlyIfAbsent) {
+        setValueAt(s, value);
+      }
+      return old;
+    }
+    if (s != WINDOW_FULL) {
+      insertAt(~s, key, value);
+      return null;
+    }
+    OverflowTree.Node root = overflowRoot();
+    Object old = OverflowTree.get(root, key, h);
+    if (old == null || !onlyIfAbsent) {
+      setOverflow(OverflowTree.put(root, key, h, value));
+    }
+    return old;
+  }
+
+  /**
+   * Owner-only: if {@code key} is mapped (to {@code expected}, when that is not null), maps it
+   * to {@code value}, or removes it when {@code value} is null. Returns the previous value, or
+   * null if nothing changed.
+   */
+  Object replaceOwned(Object key, int h, Object expected, Object value) {
+    int s = probe(key, h);
+    if (s >= 0) {
+      Object old = valueAt(s);
+      if (expected != null && !expected.equals(old)) {
+        return null;
+      }
+      if (value == null) {
+        removeAt(s);
+      } else {
+        setValueAt(s, value);
+      }
+      return old;
+    }
+    if (s != WINDOW_FULL) {
+      return null;
+    }
+    OverflowTree.Node root = overflowRoot();
+    Object old = OverflowTree.get(root, key, h);
+    if (old == null || (expected != null && !expected.equals(old))) {
+      return null;
+    }
+    setOverflow(
+        value == null
+            ? OverflowTree.remove(root, key, h)
+            : OverflowTree.put(root, key, h, value));
+    return old;
+  }
+
+  /* ---------------- Migration (LockFreeReadMap resizes) -------------- */
+
+  /**
+   * Owner-only, first step of a resize: links {@code n} as the successor, then copies the
+   * overflow tree into it and marks the overflow MOVED. Order matters: a reader that sees the
+   * MOVED mark (acquire) must find next already set.
+   */
+  void beginMigration(OpenTable n) {
+    setNextRelease(n);
+    OverflowTree.Node root = overflowRoot();
+    if (root != null) {
+      Object[] pairs = OverflowTree.toArray(root);
+      for (int i = 0; i < pairs.length; i += 2) {
+        n.putOwned(pairs[i], hash(pairs[i]), pairs[i + 1], false);
+      }
+    }
+    setOverflow(MOVED);
+  }
+
+  /**
+   * Owner-only: copies the live mapping in {@code slot} (if any, and not yet moved) into the
+   * successor {@code n}, then marks it MOVED. The copy is published (release) before the mark
+   * (release), so a reader that sees MOVED finds the mapping in {@code n}.
+   */
+  void migrateSlot(int slot, OpenTable n) {
+    Object k = kv[slot << 1];
+    if (k == null || k == DELETED) {
+      return;
+    }
+    Object v = kv[(slot << 1) + 1];
+    if (v == null || v == MOVED) {
+      return;
+    }
+    n.putOwned(k, hash(k), v, false);
+    setValueAt(slot, MOVED);
+  }
+
+  /**
+   * Owner-only: migrates up to {@code slots} more slots into the successor; true when every slot
+   * has been migrated.
+   */
+  boolean migrateSome(int slots, OpenTable n) {
+    int end = Math.min(capacity(), migrated + slots);
+    for (int i = migrated; i < end; i++) {
+      migrateSlot(i, n);
+    }
+    migrated = end;
+    return end == capacity();
+  }
+
+  /** Owner-only: migrates the slot of {@code key}, if it is in this table's window. */
+  void migrateKey(Object key, int h, OpenTable n) {
+    int s = probe(key, h);
+    if (s >= 0) {
+      migrateSlot(s, n);
+    }
+  }
+
+  /**
+   * Owner-only: the capacity of the table a resize should build, given {@code live} mappings:
+   * double when they fill a quarter of this one, else the same (to drop dead slots).
+   */
+  int grownCapacity(int live) {
+    int cap = capacity();
+    if (live + 1 >= (cap >>> 2)) {
+      if (cap >= MAX_CAPACITY) {
+        if (live + 1 >= (cap >>> 1)) {
+          throw new IllegalStateException("map is full: " + live + " mappings");
+        }
+        return cap;
+      }
+      return cap << 1;
+    }
+    return cap;
+  }
+
   /* ---------------- Rebuilding -------------- */
 
   /**
@@ -203,17 +457,7 @@ final class OpenTable {
    * drops the dead slots. The new table is filled with plain stores; the owner publishes it.
    */
   OpenTable rebuilt(int live) {
-    int cap = capacity();
-    if (live + 1 >= (cap >>> 2)) {
-      if (cap >= MAX_CAPACITY) {
-        if (live + 1 >= (cap >>> 1)) {
-          throw new IllegalStateException("map is full: " + live + " mappings");
-        }
-      } else {
-        cap <<= 1;
-      }
-    }
-    OpenTable t = new OpenTable(cap);
+    OpenTable t = new OpenTable(grownCapacity(live), bounded);
     copyLiveInto(t);
     return t;
   }
@@ -221,6 +465,23 @@ final class OpenTable {
   /** Owner-only: copies every live mapping into the (unpublished) table {@code t}. */
   void copyLiveInto(OpenTable t) {
     final Object[] src = this.kv;
+    if (t.bounded) {
+      for (int j = 0; j < src.length; j += 2) {
+        Object k = src[j];
+        Object v = src[j + 1];
+        if (k != null && k != DELETED && v != null && v != MOVED) {
+          t.putOwned(k, hash(k), v, false);
+        }
+      }
+      OverflowTree.Node root = overflowRoot();
+      if (root != null) {
+        Object[] pairs = OverflowTree.toArray(root);
+        for (int i = 0; i < pairs.length; i += 2) {
+          t.putOwned(pairs[i], hash(pairs[i]), pairs[i + 1], false);
+        }
+      }
+      return;
+    }
     final Object[] dst = t.kv;
     final int m = t.mask;
     int copied = 0;
@@ -246,71 +507,101 @@ final class OpenTable {
    * A cursor over the live mappings of a table array, safe without a lock: each slot is read
    * with getAcquire (pairing with the owner's setRelease), so a mapping seen is fully built. Over
    * a private copy of the array (a snapshot) the acquire loads cost nothing extra on x86.
-   *
-   * <p>A map made of several tables (the stripes of {@code StripedLockMap}) chains them by
-   * overriding {@link #nextArray}, so that each array is fetched only when the cursor gets there.
    */
-  static class Cursor {
-    private Object[] kv;
-    private int next; // index of the next key slot to examine
+  static final class Cursor implements Views.Cursor {
+    private final Object[] kv;
+    private final Object overflowRoot;
+    private Object[] overflow; // flattened overflow tree, once the array is done
+    private int next; // index of the next key slot (or overflow pair) to examine
     private Object key;
     private Object value;
 
-    Cursor(Object[] kv) {
+    /** A cursor over a table array and the overflow root read with it (may be null). */
+    Cursor(Object[] kv, Object overflowRoot) {
       this.kv = kv;
+      this.overflowRoot = overflowRoot;
     }
 
-    /**
-     * The array to walk once the current one is exhausted, or null when there is none; called
-     * again after it returned null, so it must keep returning null. A single-array cursor has
-     * none.
-     */
-    Object[] nextArray() {
-      return null;
-    }
-
-    /** Moves to the next live mapping; false at the end. */
-    boolean advance() {
-      Object[] kv = this.kv;
-      for (; ; ) {
-        while (next < kv.length) {
-          int j = next;
-          next += 2;
-          Object k = getAcquire(kv, j); // pairs with setRelease(key)
-          if (k != null && k != DELETED) {
-            Object v = getAcquire(kv, j + 1); // pairs with setRelease(value)
-            if (v != null) {
-              key = k;
-              value = v;
-              return true;
-            }
+    @Override
+    public boolean advance() {
+      final Object[] kv = this.kv;
+      while (next < kv.length) {
+        int j = next;
+        next += 2;
+        Object k = getAcquire(kv, j); // pairs with setRelease(key)
+        if (k != null && k != DELETED) {
+          Object v = getAcquire(kv, j + 1); // pairs with setRelease(value)
+          if (v != null && v != MOVED) {
+            key = k;
+            value = v;
+            return true;
           }
         }
-        kv = nextArray();
-        if (kv == null) {
-          key = value = null;
-          return false;
-        }
-        this.kv = kv;
-        next = 0;
       }
+      if (overflow == null) {
+        overflow =
+            overflowRoot instanceof OverflowTree.Node
+                ? OverflowTree.toArray((OverflowTree.Node) overflowRoot)
+                : new Object[0];
+      }
+      int j = next - kv.length;
+      if (j < overflow.length) {
+        next += 2;
+        key = overflow[j];
+        value = overflow[j + 1];
+        return true;
+      }
+      key = value = null;
+      return false;
     }
 
-    Object key() {
+    @Override
+    public Object key() {
       if (key == null) {
         throw new NoSuchElementException();
       }
       return key;
     }
 
-    Object value() {
+    @Override
+    public Object value() {
       return value;
     }
+  }
+
+  /** A cursor over this table as it is now; racing writes may or may not be seen. */
+  Cursor cursor() {
+    return new Cursor(kv, overflowAcquire());
+  }
+
+  /**
+   * A cursor over a private copy of this table: an atomic snapshot if the caller holds a lock
+   * that excludes the owner. The overflow tree is immutable, so its root is the snapshot.
+   */
+  Cursor snapshotCursor() {
+    return new Cursor(kv.clone(), overflowAcquire());
   }
 
   /* ---------------- VarHandle mechanics -------------- */
 
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+  private static final VarHandle OVERFLOW;
+  private static final VarHandle NEXT;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      OVERFLOW = l.findVarHandle(OpenTable.class, "overflow", Object.class);
+      NEXT = l.findVarHandle(OpenTable.class, "next", OpenTable.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  /** Anyone: the overflow root or MOVED (acquire; pairs with the owner's setRelease). */
+  Object overflowAcquire() {
+    return OVERFLOW.getAcquire(this);
+  }
 
   static Object getAcquire(Object[] a, int i) {
     return SLOTS.getAcquire(a, i);

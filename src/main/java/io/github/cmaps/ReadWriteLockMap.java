@@ -122,8 +122,8 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     }
 
     @Override
-    public OpenTable.Cursor cursor() {
-      return new OpenTable.Cursor(snapshot());
+    public Views.Cursor cursor() {
+      return snapshot();
     }
   };
 
@@ -146,7 +146,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    */
   public ReadWriteLockMap(int initialCapacity) {
     this.initialTableCapacity = OpenTable.capacityFor(initialCapacity);
-    this.table = new OpenTable(initialTableCapacity);
+    this.table = new OpenTable(initialTableCapacity, true);
   }
 
   /**
@@ -206,9 +206,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   /** Under either lock: the value of {@code key} or null. */
   @SuppressWarnings("unchecked")
   private V getLocked(Object key) {
-    OpenTable t = table;
-    int slot = t.indexOf(key, OpenTable.hash(key));
-    return slot >= 0 ? (V) t.valueAt(slot) : null;
+    return (V) table.getOwned(key, OpenTable.hash(key));
   }
 
   /**
@@ -261,7 +259,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     Objects.requireNonNull(value);
     readLock.lock();
     try {
-      OpenTable.Cursor c = new OpenTable.Cursor(table.kv);
+      OpenTable.Cursor c = table.cursor();
       while (c.advance()) {
         if (value.equals(c.value())) {
           return true;
@@ -292,15 +290,14 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
 
   /* ---------------- Writes (write lock held by the caller) -------------- */
 
-  /** Inserts a mapping for an absent key whose free slot probe returned {@code ~slot}. */
-  private void insertLocked(int freeSlot, Object key, int h, Object value) {
+  /** Inserts a mapping for a key that is absent, rebuilding the table first if it is full. */
+  private void insertLocked(Object key, int h, Object value) {
     OpenTable t = table;
     if (t.needsRebuildBeforeInsert()) {
       t = t.rebuilt(size);
       table = t; // published to readers by the write lock's unlock
-      freeSlot = ~t.indexOf(key, h);
     }
-    t.insertAt(freeSlot, key, value);
+    t.putOwned(key, h, value, false);
     size++;
   }
 
@@ -308,53 +305,31 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   private V putLocked(K key, V value, boolean onlyIfAbsent) {
     int h = OpenTable.hash(key);
     OpenTable t = table;
-    int slot = t.indexOf(key, h);
-    if (slot >= 0) {
-      V old = (V) t.valueAt(slot);
-      if (!onlyIfAbsent) {
-        t.setValueAt(slot, value);
-      }
-      return old;
+    Object old = onlyIfAbsent ? t.getOwned(key, h) : t.replaceOwned(key, h, null, value);
+    if (old == null) {
+      insertLocked(key, h, value);
     }
-    insertLocked(~slot, key, h, value);
-    return null;
+    return (V) old;
   }
 
   /** Removes {@code key} if it is mapped (to {@code expected}, when that is not null). */
   @SuppressWarnings("unchecked")
   private V removeLocked(Object key, Object expected) {
-    OpenTable t = table;
-    int slot = t.indexOf(key, OpenTable.hash(key));
-    if (slot < 0) {
-      return null;
+    Object old = table.replaceOwned(key, OpenTable.hash(key), expected, null);
+    if (old != null) {
+      size--;
     }
-    V old = (V) t.valueAt(slot);
-    if (expected != null && !expected.equals(old)) {
-      return null;
-    }
-    t.removeAt(slot);
-    size--;
-    return old;
+    return (V) old;
   }
 
   /** Replaces the value of {@code key} if it is mapped (to {@code expected}, when not null). */
   @SuppressWarnings("unchecked")
   private V replaceLocked(K key, Object expected, V value) {
-    OpenTable t = table;
-    int slot = t.indexOf(key, OpenTable.hash(key));
-    if (slot < 0) {
-      return null;
-    }
-    V old = (V) t.valueAt(slot);
-    if (expected != null && !expected.equals(old)) {
-      return null;
-    }
-    t.setValueAt(slot, value);
-    return old;
+    return (V) table.replaceOwned(key, OpenTable.hash(key), expected, value);
   }
 
   private void clearLocked() {
-    table = new OpenTable(initialTableCapacity);
+    table = new OpenTable(initialTableCapacity, true);
     size = 0;
   }
 
@@ -504,17 +479,15 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     int h = OpenTable.hash(key);
     lockForWrite();
     try {
-      OpenTable t = table;
-      int slot = t.indexOf(key, h);
-      if (slot >= 0) {
-        @SuppressWarnings("unchecked")
-        V v = (V) t.valueAt(slot);
-        return v;
+      @SuppressWarnings("unchecked")
+      V old = (V) table.getOwned(key, h);
+      if (old != null) {
+        return old;
       }
       V value = applyOwned((k, unused) -> mappingFunction.apply(k), key, null);
       if (value != null) {
-        // The function could not write (it would have thrown), so the free slot is still free.
-        insertLocked(~slot, key, h, value);
+        // The function could not write (that throws), so the key is still absent.
+        insertLocked(key, h, value);
       }
       return value;
     } finally {
@@ -532,28 +505,8 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    */
   @Override
   public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-    Objects.requireNonNull(key);
     Objects.requireNonNull(remappingFunction);
-    lockForWrite();
-    try {
-      OpenTable t = table;
-      int slot = t.indexOf(key, OpenTable.hash(key));
-      if (slot < 0) {
-        return null;
-      }
-      @SuppressWarnings("unchecked")
-      V old = (V) t.valueAt(slot);
-      V value = applyOwned(remappingFunction, key, old);
-      if (value == null) {
-        t.removeAt(slot);
-        size--;
-      } else {
-        t.setValueAt(slot, value);
-      }
-      return value;
-    } finally {
-      writeLock.unlock();
-    }
+    return remap(key, null, false, remappingFunction);
   }
 
   /**
@@ -567,30 +520,8 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    */
   @Override
   public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-    Objects.requireNonNull(key);
     Objects.requireNonNull(remappingFunction);
-    int h = OpenTable.hash(key);
-    lockForWrite();
-    try {
-      OpenTable t = table;
-      int slot = t.indexOf(key, h);
-      @SuppressWarnings("unchecked")
-      V old = slot >= 0 ? (V) t.valueAt(slot) : null;
-      V value = applyOwned(remappingFunction, key, old);
-      if (slot >= 0) {
-        if (value == null) {
-          t.removeAt(slot);
-          size--;
-        } else {
-          t.setValueAt(slot, value);
-        }
-      } else if (value != null) {
-        insertLocked(~slot, key, h, value);
-      }
-      return value;
-    } finally {
-      writeLock.unlock();
-    }
+    return remap(key, null, true, remappingFunction);
   }
 
   /**
@@ -604,28 +535,43 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    */
   @Override
   public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
-    Objects.requireNonNull(key);
     Objects.requireNonNull(value);
     Objects.requireNonNull(remappingFunction);
-    int h = OpenTable.hash(key);
+    return remap(key, value, true, (k, old) -> remappingFunction.apply(old, value));
+  }
+
+  /**
+   * The body of compute, computeIfPresent and merge. If {@code key} is absent: stores {@code
+   * absentValue} if it is not null (merge), else, when {@code callIfAbsent}, stores the
+   * function's result for a null old value (compute), else does nothing (computeIfPresent). If
+   * present: stores the function's result, or removes the mapping when it is null.
+   */
+  @SuppressWarnings("unchecked")
+  private V remap(
+      K key,
+      V absentValue,
+      boolean callIfAbsent,
+      BiFunction<? super K, ? super V, ? extends V> function) {
+    int h = OpenTable.hash(key); // NullPointerException for a null key
     lockForWrite();
     try {
-      OpenTable t = table;
-      int slot = t.indexOf(key, h);
-      if (slot < 0) {
-        insertLocked(~slot, key, h, value);
+      V old = (V) table.getOwned(key, h);
+      if (old == null) {
+        V value = absentValue;
+        if (value == null && callIfAbsent) {
+          value = applyOwned(function, key, null);
+        }
+        if (value != null) {
+          insertLocked(key, h, value);
+        }
         return value;
       }
-      @SuppressWarnings("unchecked")
-      V old = (V) t.valueAt(slot);
-      V merged = applyOwned(remappingFunction, old, value);
-      if (merged == null) {
-        t.removeAt(slot);
+      V value = applyOwned(function, key, old);
+      table.replaceOwned(key, h, null, value);
+      if (value == null) {
         size--;
-      } else {
-        t.setValueAt(slot, merged);
       }
-      return merged;
+      return value;
     } finally {
       writeLock.unlock();
     }
@@ -698,21 +644,20 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     Objects.requireNonNull(function);
     lockForWrite();
     try {
-      OpenTable t = table;
-      Object[] kv = t.kv;
-      Object[] fresh = new Object[kv.length >>> 1];
-      for (int j = 0; j < kv.length; j += 2) {
-        Object k = kv[j];
-        if (k != null && k != OpenTable.DELETED) {
-          @SuppressWarnings("unchecked")
-          V v = applyOwned(function, (K) k, (V) kv[j + 1]);
-          fresh[j >>> 1] = Objects.requireNonNull(v, "replaceAll function returned null");
-        }
+      Object[] pairs = new Object[Math.max(8, size * 2)];
+      int n = 0;
+      OpenTable.Cursor c = table.cursor();
+      while (c.advance()) {
+        @SuppressWarnings("unchecked")
+        K k = (K) c.key();
+        @SuppressWarnings("unchecked")
+        V v = applyOwned(function, k, (V) c.value());
+        pairs[n++] = k;
+        pairs[n++] = Objects.requireNonNull(v, "replaceAll function returned null");
       }
-      for (int i = 0; i < fresh.length; i++) {
-        if (fresh[i] != null) {
-          t.setValueAt(i, fresh[i]);
-        }
+      OpenTable t = table;
+      for (int i = 0; i < n; i += 2) {
+        t.replaceOwned(pairs[i], OpenTable.hash(pairs[i]), null, pairs[i + 1]);
       }
     } finally {
       writeLock.unlock();
@@ -729,17 +674,60 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   @SuppressWarnings("unchecked")
   public void forEach(BiConsumer<? super K, ? super V> action) {
     Objects.requireNonNull(action);
-    OpenTable.Cursor c = new OpenTable.Cursor(snapshot());
+    OpenTable.Cursor c = snapshot();
     while (c.advance()) {
       action.accept((K) c.key(), (V) c.value());
     }
   }
 
-  /** A copy of the table array, taken atomically under the read lock. */
-  private Object[] snapshot() {
+  /**
+   * Compares the specified object with this map for equality, as {@link Map#equals} specifies.
+   * The comparison reads one atomic snapshot of this map, so it never mixes two states of it;
+   * {@code o} is read without any lock of this map.
+   *
+   * @param o the object to compare with this map
+   * @return {@code true} if {@code o} is a map with the same mappings as the snapshot
+   */
+  @Override
+  public boolean equals(Object o) {
+    // AbstractMap.equals reads size() and then iterates: two lock acquisitions, between which a
+    // writer could make the map look equal to a map it never equalled.
+    if (o == this) {
+      return true;
+    }
+    if (!(o instanceof Map)) {
+      return false;
+    }
+    Map<?, ?> m = (Map<?, ?>) o;
+    OpenTable.Cursor c = snapshot();
+    int n = 0;
+    try {
+      while (c.advance()) {
+        n++;
+        if (!c.value().equals(m.get(c.key()))) {
+          return false;
+        }
+      }
+    } catch (ClassCastException | NullPointerException unused) {
+      return false; // m cannot hold such a key (as in AbstractMap.equals)
+    }
+    return n == m.size();
+  }
+
+  /**
+   * Returns the hash code of this map, the sum of the hash codes of the mappings of one atomic
+   * snapshot (as {@link Map#hashCode} specifies).
+   */
+  @Override
+  public int hashCode() {
+    return super.hashCode(); // AbstractMap iterates entrySet(): one snapshot
+  }
+
+  /** A cursor over a copy of the table, taken atomically under the read lock. */
+  private OpenTable.Cursor snapshot() {
     readLock.lock();
     try {
-      return table.kv.clone();
+      return table.snapshotCursor();
     } finally {
       readLock.unlock();
     }
@@ -936,7 +924,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
       @Override
       public Iterator<Map.Entry<K, V>> iterator() {
         check();
-        OpenTable.Cursor c = new OpenTable.Cursor(table.kv.clone());
+        OpenTable.Cursor c = table.snapshotCursor();
         return new Iterator<>() {
           private boolean ready;
           private K last;

@@ -9,6 +9,7 @@ import java.util.AbstractMap;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
@@ -87,6 +88,10 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    *                                 is a no-op in Java)
    *   bucket = h & table.mask      (the LOW bits, inside OpenTable)
    *
+   * Each stripe's OpenTable is a bounded-probe one (a window of slots, then an overflow tree),
+   * like the other maps', so many keys with one hash code cost a tree search, not a long scan
+   * under the stripe lock.
+   *
    * Taking the stripe and the bucket from disjoint bits of a well-mixed hash means keys of one
    * stripe still spread over all of its buckets, and a poor hashCode does not pile keys into one
    * stripe and one probe run at the same time.
@@ -99,12 +104,12 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * Read path. tryOptimisticRead, then OpenTable.find on the stripe's table (getAcquire of the
    * table reference, then find's own acquire loads), then validate. find is safe racing a
    * writer: it terminates and never throws. If validate fails (a writer came in), the value
-   * found is discarded and the read is redone under the read lock. So a read returns only a
-   * validated value, or one read under the lock.
+   * found is discarded and the read is redone under the read lock (getOwned). So a read returns
+   * only a validated value, or one read under the lock.
    *
-   * Write path. writeLock on the key's stripe, the owner-side probe (indexOf, plain loads: the
-   * lock orders them), OpenTable's writer operations (which publish slots with release stores
-   * for the optimistic readers), the count updated with setRelease, unlockWrite.
+   * Write path. writeLock on the key's stripe, OpenTable's owner operations (getOwned,
+   * putOwned, replaceOwned: plain probes ordered by the lock, slot stores published with
+   * release stores for the optimistic readers), the count updated with setRelease, unlockWrite.
    *
    * Resize. When an insert would fill half of a stripe's table (live + dead slots), the writer
    * builds a new table (OpenTable.rebuilt) under its stripe lock and publishes it with
@@ -123,12 +128,13 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * lock-free linearizable probe. A thread thus never waits for a lock while holding one, and
    * never runs user code while holding two.
    *
-   * Iteration. A cursor chains one array per stripe (OpenTable.Cursor.nextArray), fetching each
-   * when it gets there: a copy of the stripe's table array taken optimistically and validated,
-   * or under the read lock, so it holds at most one stripe lock, briefly, and calls no user code
-   * with it held. Inside a user function a stripe that is being written is walked live instead
-   * (lock-free, weakly consistent). forEach, containsValue, equals, hashCode, toString and
-   * serialization all use this traversal.
+   * Iteration. A cursor (StripeCursor) chains one OpenTable cursor per stripe, fetching each
+   * when it gets there: a snapshot of the stripe's table (a copy of its array plus its immutable
+   * overflow root) taken optimistically and validated, or under the read lock, so it holds at
+   * most one stripe lock, briefly, and calls no user code with it held. Inside a user function a
+   * stripe that is being written is walked live instead (lock-free, weakly consistent).
+   * forEach, containsValue, equals, hashCode, toString and serialization all use this
+   * traversal.
    *
    * File organization: construction, stripes and function scopes, reads, writes, the compute
    * family, bulk operations, traversal and views, Object methods, serialization, VarHandle
@@ -149,8 +155,6 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   /** Stripes per processor the default aims at, rounded up to a power of two. */
   static final int DEFAULT_STRIPES_PER_CPU = 4;
 
-  private static final Object[] NO_SLOTS = new Object[0];
-
   private final transient Stripe[] stripes;
 
   /** 32 - log2(stripes); with one stripe 32, which is harmless because of stripeMask. */
@@ -169,7 +173,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     }
 
     @Override
-    public OpenTable.Cursor cursor() {
+    public Views.Cursor cursor() {
       return new StripeCursor();
     }
   };
@@ -222,7 +226,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     this.tableCapacity = OpenTable.capacityFor((int) Math.min(share + (share >>> 2), 1 << 30));
     this.stripes = new Stripe[stripes];
     for (int i = 0; i < stripes; i++) {
-      this.stripes[i] = new Stripe(new OpenTable(tableCapacity));
+      this.stripes[i] = new Stripe(new OpenTable(tableCapacity, true));
     }
     this.stripeShift = 32 - Integer.numberOfTrailingZeros(stripes);
     this.stripeMask = stripes - 1;
@@ -380,9 +384,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     }
     stamp = s.readLock();
     try {
-      OpenTable t = s.table;
-      int slot = t.indexOf(key, h);
-      return slot >= 0 ? (V) t.valueAt(slot) : null;
+      return (V) s.table.getOwned(key, h);
     } finally {
       s.unlockRead(stamp);
     }
@@ -431,7 +433,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   @Override
   public boolean containsValue(Object value) {
     Objects.requireNonNull(value);
-    OpenTable.Cursor c = new StripeCursor();
+    Views.Cursor c = new StripeCursor();
     while (c.advance()) {
       if (value.equals(c.value())) {
         return true;
@@ -469,38 +471,40 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
 
   /* ---------------- Writes (stripe write lock held by the caller) -------------- */
 
-  /** Inserts a mapping for an absent key whose probe returned {@code ~freeSlot}. */
-  private static void insertLocked(Stripe s, int freeSlot, Object key, int h, Object value) {
+  /**
+   * Maps {@code key} (unless present and {@code onlyIfAbsent}) and returns the previous value or
+   * null. A table at its load limit is rebuilt first, even if the key turns out to be present:
+   * one probe per put instead of two, at the price of a rebuild one insert early.
+   */
+  private static Object putLocked(Stripe s, Object key, int h, Object value,
+      boolean onlyIfAbsent) {
     OpenTable t = s.table;
     if (t.needsRebuildBeforeInsert()) {
       t = t.rebuilt(s.count);
       s.setTableRelease(t);
-      freeSlot = ~t.indexOf(key, h);
     }
-    t.insertAt(freeSlot, key, value);
-    s.setCountRelease(s.count + 1);
+    Object old = t.putOwned(key, h, value, onlyIfAbsent);
+    if (old == null) {
+      s.setCountRelease(s.count + 1);
+    }
+    return old;
   }
 
-  private static void removeAtLocked(Stripe s, int slot) {
-    s.table.removeAt(slot);
-    s.setCountRelease(s.count - 1);
+  /**
+   * If {@code key} is mapped (to {@code expected}, when not null), maps it to {@code value}, or
+   * removes it when {@code value} is null; returns the previous value, or null if nothing
+   * changed.
+   */
+  private static Object replaceLocked(Stripe s, Object key, int h, Object expected,
+      Object value) {
+    Object old = s.table.replaceOwned(key, h, expected, value);
+    if (old != null && value == null) {
+      s.setCountRelease(s.count - 1);
+    }
+    return old;
   }
 
   @SuppressWarnings("unchecked")
-  private V putLocked(Stripe s, Object key, int h, V value, boolean onlyIfAbsent) {
-    OpenTable t = s.table;
-    int slot = t.indexOf(key, h);
-    if (slot >= 0) {
-      V old = (V) t.valueAt(slot);
-      if (!onlyIfAbsent) {
-        t.setValueAt(slot, value);
-      }
-      return old;
-    }
-    insertLocked(s, ~slot, key, h, value);
-    return null;
-  }
-
   private V put(K key, V value, boolean onlyIfAbsent) {
     Objects.requireNonNull(key);
     Objects.requireNonNull(value);
@@ -509,38 +513,21 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     Stripe s = stripeFor(h);
     long stamp = s.writeLock();
     try {
-      return putLocked(s, key, h, value, onlyIfAbsent);
+      return (V) putLocked(s, key, h, value, onlyIfAbsent);
     } finally {
       s.unlockWrite(stamp);
     }
   }
 
-  /**
-   * Removes {@code key} if it is mapped (to {@code expected}, when that is not null), or replaces
-   * its value with {@code replacement} when that is not null. Returns the old value if it acted.
-   */
+  /** {@link #replaceLocked} under the key's stripe lock. */
   @SuppressWarnings("unchecked")
-  private V removeOrReplace(Object key, Object expected, V replacement) {
+  private V replaceLocking(Object key, Object expected, V value) {
     checkNotInFunction();
     int h = OpenTable.hash(key);
     Stripe s = stripeFor(h);
     long stamp = s.writeLock();
     try {
-      OpenTable t = s.table;
-      int slot = t.indexOf(key, h);
-      if (slot < 0) {
-        return null;
-      }
-      V old = (V) t.valueAt(slot);
-      if (expected != null && !expected.equals(old)) {
-        return null;
-      }
-      if (replacement != null) {
-        t.setValueAt(slot, replacement);
-      } else {
-        removeAtLocked(s, slot);
-      }
-      return old;
+      return (V) replaceLocked(s, key, h, expected, value);
     } finally {
       s.unlockWrite(stamp);
     }
@@ -582,7 +569,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    */
   @Override
   public V remove(Object key) {
-    return removeOrReplace(Objects.requireNonNull(key), null, null);
+    return replaceLocking(Objects.requireNonNull(key), null, null);
   }
 
   /**
@@ -595,7 +582,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   @Override
   public boolean remove(Object key, Object value) {
     Objects.requireNonNull(key);
-    return value != null && removeOrReplace(key, value, null) != null;
+    return value != null && replaceLocking(key, value, null) != null;
   }
 
   /**
@@ -610,7 +597,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     Objects.requireNonNull(key);
     Objects.requireNonNull(oldValue);
     Objects.requireNonNull(newValue);
-    return removeOrReplace(key, oldValue, newValue) != null;
+    return replaceLocking(key, oldValue, newValue) != null;
   }
 
   /**
@@ -625,7 +612,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   public V replace(K key, V value) {
     Objects.requireNonNull(key);
     Objects.requireNonNull(value);
-    return removeOrReplace(key, null, value);
+    return replaceLocking(key, null, value);
   }
 
   /* ---------------- The compute family (stripe write lock) -------------- */
@@ -645,9 +632,8 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    */
   @Override
   public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
-    Objects.requireNonNull(key);
     Objects.requireNonNull(mappingFunction);
-    V present = read(key); // a hit never takes the lock
+    V present = read(Objects.requireNonNull(key)); // a hit never takes the lock
     if (present != null) {
       return present;
     }
@@ -656,17 +642,14 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     Stripe s = stripeFor(h);
     long stamp = s.writeLock();
     try {
-      OpenTable t = s.table;
-      int slot = t.indexOf(key, h);
-      if (slot >= 0) {
-        @SuppressWarnings("unchecked")
-        V v = (V) t.valueAt(slot);
-        return v;
+      @SuppressWarnings("unchecked")
+      V old = (V) s.table.getOwned(key, h);
+      if (old != null) {
+        return old; // another thread put it between our read and the lock
       }
       V value = applyScoped((k, unused) -> mappingFunction.apply(k), key, null);
       if (value != null) {
-        // The function could not write (it would have thrown), so the free slot is still free.
-        insertLocked(s, ~slot, key, h, value);
+        putLocked(s, key, h, value, false); // the function could not write: still absent
       }
       return value;
     } finally {
@@ -684,30 +667,8 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    */
   @Override
   public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-    Objects.requireNonNull(key);
     Objects.requireNonNull(remappingFunction);
-    checkNotInFunction();
-    int h = OpenTable.hash(key);
-    Stripe s = stripeFor(h);
-    long stamp = s.writeLock();
-    try {
-      OpenTable t = s.table;
-      int slot = t.indexOf(key, h);
-      if (slot < 0) {
-        return null;
-      }
-      @SuppressWarnings("unchecked")
-      V old = (V) t.valueAt(slot);
-      V value = applyScoped(remappingFunction, key, old);
-      if (value == null) {
-        removeAtLocked(s, slot);
-      } else {
-        t.setValueAt(slot, value);
-      }
-      return value;
-    } finally {
-      s.unlockWrite(stamp);
-    }
+    return remap(key, null, false, remappingFunction);
   }
 
   /**
@@ -721,31 +682,8 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    */
   @Override
   public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
-    Objects.requireNonNull(key);
     Objects.requireNonNull(remappingFunction);
-    checkNotInFunction();
-    int h = OpenTable.hash(key);
-    Stripe s = stripeFor(h);
-    long stamp = s.writeLock();
-    try {
-      OpenTable t = s.table;
-      int slot = t.indexOf(key, h);
-      @SuppressWarnings("unchecked")
-      V old = slot >= 0 ? (V) t.valueAt(slot) : null;
-      V value = applyScoped(remappingFunction, key, old);
-      if (slot >= 0) {
-        if (value == null) {
-          removeAtLocked(s, slot);
-        } else {
-          t.setValueAt(slot, value);
-        }
-      } else if (value != null) {
-        insertLocked(s, ~slot, key, h, value);
-      }
-      return value;
-    } finally {
-      s.unlockWrite(stamp);
-    }
+    return remap(key, null, true, remappingFunction);
   }
 
   /**
@@ -759,29 +697,41 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    */
   @Override
   public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
-    Objects.requireNonNull(key);
     Objects.requireNonNull(value);
     Objects.requireNonNull(remappingFunction);
+    return remap(key, value, false, (k, old) -> remappingFunction.apply(old, value));
+  }
+
+  /**
+   * compute, computeIfPresent and merge under the key's stripe lock. Absent key: stores {@code
+   * absentValue} if not null (merge), else, when {@code callIfAbsent}, the function's result for
+   * a null old value unless null (compute), else nothing (computeIfPresent). Present key:
+   * stores the function's result, or removes the mapping when it is null. The key is probed
+   * again after the function: it cannot have moved, because the function cannot write.
+   */
+  @SuppressWarnings("unchecked")
+  private V remap(K key, V absentValue, boolean callIfAbsent,
+      BiFunction<? super K, ? super V, ? extends V> function) {
+    Objects.requireNonNull(key);
     checkNotInFunction();
     int h = OpenTable.hash(key);
     Stripe s = stripeFor(h);
     long stamp = s.writeLock();
     try {
-      OpenTable t = s.table;
-      int slot = t.indexOf(key, h);
-      if (slot < 0) {
-        insertLocked(s, ~slot, key, h, value);
+      V old = (V) s.table.getOwned(key, h);
+      if (old == null) {
+        V value = absentValue;
+        if (value == null && callIfAbsent) {
+          value = applyScoped(function, key, null);
+        }
+        if (value != null) {
+          putLocked(s, key, h, value, false);
+        }
         return value;
       }
-      @SuppressWarnings("unchecked")
-      V old = (V) t.valueAt(slot);
-      V merged = applyScoped(remappingFunction, old, value);
-      if (merged == null) {
-        removeAtLocked(s, slot);
-      } else {
-        t.setValueAt(slot, merged);
-      }
-      return merged;
+      V value = applyScoped(function, key, old);
+      replaceLocked(s, key, h, null, value);
+      return value;
     } finally {
       s.unlockWrite(stamp);
     }
@@ -832,7 +782,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     for (Stripe s : stripes) {
       long stamp = s.writeLock();
       try {
-        s.setTableRelease(new OpenTable(tableCapacity));
+        s.setTableRelease(new OpenTable(tableCapacity, true));
         s.setCountRelease(0);
       } finally {
         s.unlockWrite(stamp);
@@ -857,26 +807,21 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     for (Stripe s : stripes) {
       long stamp = s.writeLock();
       try {
-        OpenTable t = s.table;
-        Object[] kv = t.kv;
-        Object[] fresh = null;
-        for (int j = 0; j < kv.length; j += 2) {
-          Object k = kv[j];
-          if (k != null && k != OpenTable.DELETED) {
-            @SuppressWarnings("unchecked")
-            V v = applyScoped(function, (K) k, (V) kv[j + 1]);
-            if (fresh == null) {
-              fresh = new Object[kv.length >>> 1];
-            }
-            fresh[j >>> 1] = Objects.requireNonNull(v, "replaceAll function returned null");
+        // Our own table under our lock: the live cursor sees exactly the current mappings.
+        Object[] pairs = new Object[Math.max(8, s.count * 2)];
+        int n = 0;
+        OpenTable.Cursor c = s.table.cursor();
+        while (c.advance()) {
+          @SuppressWarnings("unchecked")
+          V v = applyScoped(function, (K) c.key(), (V) c.value());
+          if (n == pairs.length) {
+            pairs = Arrays.copyOf(pairs, n * 2);
           }
+          pairs[n++] = c.key();
+          pairs[n++] = Objects.requireNonNull(v, "replaceAll function returned null");
         }
-        if (fresh != null) {
-          for (int i = 0; i < fresh.length; i++) {
-            if (fresh[i] != null) {
-              t.setValueAt(i, fresh[i]);
-            }
-          }
+        for (int i = 0; i < n; i += 2) {
+          s.table.replaceOwned(pairs[i], OpenTable.hash(pairs[i]), null, pairs[i + 1]);
         }
       } finally {
         s.unlockWrite(stamp);
@@ -895,7 +840,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   @SuppressWarnings("unchecked")
   public void forEach(BiConsumer<? super K, ? super V> action) {
     Objects.requireNonNull(action);
-    OpenTable.Cursor c = new StripeCursor();
+    Views.Cursor c = new StripeCursor();
     while (c.advance()) {
       action.accept((K) c.key(), (V) c.value());
     }
@@ -904,40 +849,58 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   /* ---------------- Traversal and views -------------- */
 
   /**
-   * A copy of stripe {@code s}'s table array: taken optimistically and validated, else under the
-   * read lock. Inside a function of this map, where waiting could deadlock, a stripe that a
-   * writer holds is returned live instead (walked lock-free by the cursor's acquire loads).
+   * A cursor over a snapshot of stripe {@code s}: taken optimistically and validated, else under
+   * the read lock. Inside a function of this map, where waiting could deadlock, a stripe that a
+   * writer holds is walked live instead (lock-free, by the cursor's acquire loads).
    */
-  private Object[] snapshotOf(Stripe s) {
+  private OpenTable.Cursor snapshotOf(Stripe s) {
     long stamp = s.tryOptimisticRead();
     if (stamp != 0L) {
-      Object[] copy = s.getTableAcquire().kv.clone();
+      OpenTable.Cursor c = s.getTableAcquire().snapshotCursor();
       if (s.validate(stamp)) {
-        return copy;
+        return c;
       }
     }
     if (inFunction()) {
-      return s.getTableAcquire().kv;
+      return s.getTableAcquire().cursor();
     }
     stamp = s.readLock();
     try {
-      return s.table.kv.clone();
+      return s.table.snapshotCursor();
     } finally {
       s.unlockRead(stamp);
     }
   }
 
   /** The traversal: one stripe snapshot after another, each taken when the cursor gets there. */
-  private final class StripeCursor extends OpenTable.Cursor {
+  private final class StripeCursor implements Views.Cursor {
+    private OpenTable.Cursor current;
     private int nextStripe;
 
-    StripeCursor() {
-      super(NO_SLOTS);
+    @Override
+    public boolean advance() {
+      for (; ; ) {
+        if (current != null && current.advance()) {
+          return true;
+        }
+        if (nextStripe == stripes.length) {
+          return false;
+        }
+        current = snapshotOf(stripes[nextStripe++]);
+      }
     }
 
     @Override
-    Object[] nextArray() {
-      return nextStripe < stripes.length ? snapshotOf(stripes[nextStripe++]) : null;
+    public Object key() {
+      if (current == null) {
+        throw new NoSuchElementException();
+      }
+      return current.key(); // NoSuchElementException past the end
+    }
+
+    @Override
+    public Object value() {
+      return current == null ? null : current.value();
     }
   }
 
@@ -989,7 +952,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
       return false;
     }
     Map<?, ?> m = (Map<?, ?>) o;
-    OpenTable.Cursor c = new StripeCursor();
+    Views.Cursor c = new StripeCursor();
     int n = 0;
     try {
       while (c.advance()) {
@@ -1012,7 +975,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   @Override
   public int hashCode() {
     int h = 0;
-    OpenTable.Cursor c = new StripeCursor();
+    Views.Cursor c = new StripeCursor();
     while (c.advance()) {
       h += c.key().hashCode() ^ c.value().hashCode();
     }
@@ -1026,7 +989,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder().append('{');
-    OpenTable.Cursor c = new StripeCursor();
+    Views.Cursor c = new StripeCursor();
     boolean first = true;
     while (c.advance()) {
       if (!first) {

@@ -28,7 +28,19 @@ final class Views {
     /**
      * A new cursor over the mappings; it never throws {@code ConcurrentModificationException}.
      */
-    OpenTable.Cursor cursor();
+    Cursor cursor();
+  }
+
+  /** A position in a traversal of a map's mappings. */
+  interface Cursor {
+    /** Moves to the next mapping; false at the end. */
+    boolean advance();
+
+    /** The current key (after a successful {@link #advance}). */
+    Object key();
+
+    /** The current value (after a successful {@link #advance}). */
+    Object value();
   }
 
   /** Spliterator characteristics of every view: the map rejects nulls and tolerates writers. */
@@ -40,7 +52,7 @@ final class Views {
   /** Base iterator: walks a cursor, remembers the last key for {@code remove}. */
   abstract static class BaseIterator<K, V, E> implements Iterator<E> {
     final Source<K, V> source;
-    private final OpenTable.Cursor cursor;
+    private final Cursor cursor;
     private boolean ready;
     private K lastKey;
 

@@ -1,0 +1,946 @@
+package io.github.cmaps;
+
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.AbstractMap;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * A {@link ConcurrentMap} whose reads never lock, never CAS, never write to shared memory and
+ * never wait for a writer: {@code get}, {@code containsKey}, {@code getOrDefault}, {@code size},
+ * {@code isEmpty} and iteration are a handful of acquire loads over an open-addressing table.
+ * Writers take one lock among themselves. Built for read-mostly shared state: configuration,
+ * caches, registries.
+ *
+ * <p><b>Contract, in {@link java.util.concurrent.ConcurrentHashMap}'s terms.</b>
+ * <ul>
+ *   <li><em>Happens-before.</em> An update of a key happens-before every read of that key that
+ *       returns the updated value: a read that sees a value also sees everything the writing
+ *       thread did before storing it. Single-key operations are linearizable: a read returns the
+ *       value of the latest write that completed before it began, or of a concurrent one.</li>
+ *   <li><em>No reader ever waits.</em> A writer descheduled at any point, inside a
+ *       {@code compute} function or half-way through a resize, delays no reader. Resizing is
+ *       incremental: each write moves a bounded slice of the old table into the new one, and a
+ *       read that meets a moved slot follows it to the new table, so neither readers nor
+ *       writers stop for a whole-table copy. Reads during a resize never miss a key that was
+ *       present before the resize began and was not removed.</li>
+ *   <li><em>Writers exclude each other.</em> All writes share one lock, so a long-running
+ *       function passed to {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent},
+ *       {@code merge} or {@code replaceAll} stalls other <b>writers</b> (never readers) until it
+ *       returns.</li>
+ *   <li><em>Iteration</em> is weakly consistent: iterators of {@link #keySet}, {@link #values}
+ *       and {@link #entrySet} never throw {@link java.util.ConcurrentModificationException},
+ *       return each mapping that existed when the iterator was created and was not removed at
+ *       most once, and may or may not reflect later writes. {@code Iterator.remove} and {@code
+ *       Map.Entry.setValue} write through.</li>
+ *   <li><em>Size.</em> {@link #size} is read without a lock; it is exact when no write is in
+ *       flight, and otherwise the size after some recent write.</li>
+ *   <li><em>Nulls.</em> Like {@code ConcurrentHashMap}, the map rejects null keys and values with
+ *       {@link NullPointerException}, leaving the map unchanged.</li>
+ *   <li><em>Functions.</em> Each function passed to the {@code compute}/{@code merge} family runs
+ *       at most once per call, under the writer lock, and the call is atomic. If it throws, the
+ *       exception reaches the caller and the map is unchanged. A function may read the map but
+ *       <b>must not write to it</b>: such a write throws {@link IllegalStateException} and leaves
+ *       the map unchanged, instead of deadlocking or corrupting the table.</li>
+ *   <li><em>Hash collisions.</em> Many distinct keys with one hash code do not make the map
+ *       quadratic: past a short probe window they go to an immutable balanced tree, ordered by
+ *       {@link Comparable} when the keys implement it (as {@code String} does).</li>
+ *   <li><em>Removed mappings</em> leave nothing behind: a removed key and its value are no longer
+ *       reachable from the map.</li>
+ * </ul>
+ *
+ * <p><b>Note:</b> {@link #putAll}, {@link #clear} and {@link #replaceAll} are atomic with respect
+ * to other writers but not to readers, who may observe them part-way, as with {@code
+ * ConcurrentHashMap}. A key removed and then inserted again while an iteration is in progress
+ * across a resize may be returned by that iteration twice.
+ *
+ * @param <K> the type of keys maintained by this map
+ * @param <V> the type of mapped values
+ */
+public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
+    implements ConcurrentMap<K, V>, Serializable {
+
+  /*
+   * Overview:
+   *
+   * Layout. One OpenTable in bounded-probe mode (see OpenTable's Overview): keys and values
+   * interleaved in one Object[] (key at 2i, value at 2i + 1), linear probing within a window of
+   * OpenTable.WINDOW slots, and an immutable overflow tree for keys whose window is full. A get
+   * on a present key typically touches one cache line of the table: there is no node object
+   * between the table and the key, which is one dependent cache miss fewer than
+   * ConcurrentHashMap, and no per-mapping node (about 16 bytes of table per mapping at 1M
+   * entries, against about 40 for ConcurrentHashMap).
+   *
+   * Reads. get() loads the table reference (getAcquire, pairs with the writer's setRelease when
+   * it publishes a new table), then probes it with getAcquire loads of key and value slots
+   * (pairing with the writer's setRelease of the key when inserting and of the value when
+   * updating). Nothing is written, nothing waits: the table only ever changes by single
+   * reference stores, each publishing a complete key, value or overflow tree.
+   *
+   * Writes. One ReentrantLock serializes writers. Inside it a writer probes with plain loads
+   * (it is the only writer), inserts with setPlain(value) + setRelease(key), updates with
+   * setRelease(value), removes with setRelease(value = null) + setRelease(key = DELETED). Slots
+   * are never reused within a table, so a reader can never read key A and then the value of a
+   * later key B in the same slot. Dead slots are dropped by the next resize.
+   *
+   * Resize (incremental, one writer at a time, readers never wait):
+   *
+   *    table ──► old [ k v | k MOVED | k v | k MOVED ... ]   overflow: MOVED
+   *                 next ──► new [ ... copies of moved mappings, and every write since ... ]
+   *
+   *  1. When the table is half full of live and dead slots, the writer allocates 'new' (double
+   *     the capacity if live mappings fill a quarter, else the same, to drop dead slots), links
+   *     it as old.next (setRelease), copies old's overflow tree into it and marks the overflow
+   *     MOVED. Small tables (up to SMALL_TABLE slots) are instead copied whole and published.
+   *  2. From then on every write goes to 'new'. Before touching key K, a writer migrates K's
+   *     slot of 'old' (copy into new, then setRelease(MOVED) into old's value slot), and it
+   *     migrates MIGRATE_CHUNK further slots in index order. A write therefore never copies more
+   *     than a chunk: no stop-the-world pause for writers either.
+   *  3. When the last slot is migrated, the writer publishes 'new' as the table (setRelease).
+   *
+   * A reader of 'old' that meets MOVED (in a value slot or as the overflow root) follows
+   * old.next, which was set before any MOVED was written; a reader that misses in 'old' also
+   * looks in old.next if it is set, because keys inserted during the resize live only there.
+   * Either way it sees the mapping as of some instant within the read: present keys are never
+   * missed. Chains (a new resize of 'new' while someone still reads 'old') are followed the
+   * same way.
+   *
+   * Iteration walks the table it started from, then its successors. A key found in a later
+   * table is skipped if an earlier table of the walk held it (it was handled there, or inserted
+   * after the walk passed), so each mapping is returned at most once unless it is removed and
+   * re-inserted during the walk.
+   *
+   * Size is a field written by the writer (setRelease) after each change and read with
+   * getAcquire.
+   *
+   * File organization: construction, reads, the writer lock and table helpers, single-key
+   * writes, the compute family, bulk operations, iteration and views, serialization.
+   */
+
+  private static final long serialVersionUID = 1L;
+
+  /** Mappings the default constructor makes room for without resizing. */
+  static final int DEFAULT_CAPACITY = 16;
+
+  /** Slots of the old table each write migrates during a resize. */
+  static final int MIGRATE_CHUNK = 64;
+
+  /** Tables of at most this capacity are copied whole when they resize. */
+  static final int SMALL_TABLE = 1 << 10;
+
+  private final transient ReentrantLock writeLock = new ReentrantLock();
+
+  /** The current table. Accessed through TABLE: getAcquire by readers, setRelease by writers. */
+  @SuppressWarnings("unused")
+  private transient OpenTable table;
+
+  /** Live mappings. Accessed through SIZE: getAcquire by readers, setRelease by writers. */
+  @SuppressWarnings("unused")
+  private transient int size;
+
+  /** The thread running a user function under the writer lock, or null. Guarded by the lock. */
+  private transient Thread functionOwner;
+
+  private final transient int initialTableCapacity;
+
+  private transient Set<K> keySetView;
+  private transient Collection<V> valuesView;
+  private transient Set<Map.Entry<K, V>> entrySetView;
+
+  /* ---------------- Construction -------------- */
+
+  /** Creates an empty map with room for 16 mappings before it first resizes. */
+  public LockFreeReadMap() {
+    this(DEFAULT_CAPACITY);
+  }
+
+  /**
+   * Creates an empty map with room for {@code initialCapacity} mappings before it first resizes.
+   *
+   * @param initialCapacity the number of mappings to make room for
+   * @throws IllegalArgumentException if {@code initialCapacity} is negative
+   */
+  public LockFreeReadMap(int initialCapacity) {
+    this.initialTableCapacity = OpenTable.capacityFor(initialCapacity);
+    TABLE.setRelease(this, new OpenTable(initialTableCapacity, true));
+  }
+
+  /**
+   * Creates a map with the same mappings as {@code m}.
+   *
+   * @param m the map whose mappings are copied
+   * @throws NullPointerException if {@code m} is null or holds a null key or value
+   */
+  public LockFreeReadMap(Map<? extends K, ? extends V> m) {
+    this(Math.max(DEFAULT_CAPACITY, m.size()));
+    putAll(m);
+  }
+
+  /* ---------------- Reads (no lock, no CAS, no shared writes) -------------- */
+
+  /** The current table (getAcquire: pairs with setRelease in publish and the constructor). */
+  private OpenTable tableAcquire() {
+    return (OpenTable) TABLE.getAcquire(this);
+  }
+
+  /**
+   * Looks {@code key} up starting at table {@code t} and following resize successors: the value,
+   * or null.
+   */
+  static Object lookup(OpenTable t, Object key, int h) {
+    while (t != null) {
+      Object v = t.find(key, h);
+      if (v == OpenTable.MOVED) {
+        t = t.nextAcquire(); // set before any MOVED mark was written
+      } else if (v != null) {
+        return v;
+      } else {
+        t = t.nextAcquire(); // keys inserted during a resize live only in the successor
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Returns the value to which the specified key is mapped, or {@code null} if this map contains
+   * no mapping for the key. Never blocks.
+   *
+   * @throws NullPointerException if the specified key is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V get(Object key) {
+    int h = OpenTable.hash(key); // NullPointerException for a null key
+    OpenTable t = tableAcquire();
+    Object v = t.find(key, h);
+    if (v != null && v != OpenTable.MOVED) {
+      return (V) v;
+    }
+    return (V) lookup(t.nextAcquire(), key, h);
+  }
+
+  /**
+   * Returns the value to which the specified key is mapped, or {@code defaultValue} if this map
+   * contains no mapping for the key. Never blocks.
+   *
+   * @throws NullPointerException if the specified key is null
+   */
+  @Override
+  public V getOrDefault(Object key, V defaultValue) {
+    V v = get(key);
+    return v != null ? v : defaultValue;
+  }
+
+  /**
+   * Tests whether the specified object is a key in this map. Never blocks.
+   *
+   * @throws NullPointerException if the specified key is null
+   */
+  @Override
+  public boolean containsKey(Object key) {
+    return get(key) != null;
+  }
+
+  /**
+   * Returns {@code true} if this map maps one or more keys to the specified value: a weakly
+   * consistent traversal, never blocks.
+   *
+   * @throws NullPointerException if the specified value is null
+   */
+  @Override
+  public boolean containsValue(Object value) {
+    Objects.requireNonNull(value);
+    ChainCursor c = new ChainCursor(tableAcquire());
+    while (c.advance()) {
+      if (value.equals(c.value())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Returns the number of mappings: exact when no write is in flight. Never blocks.
+   *
+   * @return the number of mappings
+   */
+  @Override
+  public int size() {
+    return (int) SIZE.getAcquire(this); // pairs with setRelease in setSize
+  }
+
+  /** Returns {@code true} if this map contains no mappings. Never blocks. */
+  @Override
+  public boolean isEmpty() {
+    return size() == 0;
+  }
+
+  /** Test hook: true while an incremental resize is in progress (a successor table exists). */
+  boolean isResizing() {
+    return tableAcquire().nextAcquire() != null;
+  }
+
+  /* ---------------- Writer lock and table helpers -------------- */
+
+  /** Takes the writer lock, refusing a write from inside one of this map's functions. */
+  private void lockForWrite() {
+    writeLock.lock();
+    if (functionOwner == Thread.currentThread()) {
+      writeLock.unlock();
+      throw new IllegalStateException(
+          "a function passed to compute/merge/replaceAll must not write to the same map");
+    }
+  }
+
+  /** Runs a user function as the function owner; the caller holds the writer lock. */
+  private <T, U, R> R applyOwned(BiFunction<T, U, R> f, T t, U u) {
+    functionOwner = Thread.currentThread();
+    try {
+      return f.apply(t, u);
+    } finally {
+      functionOwner = null;
+    }
+  }
+
+  /** Under the lock: size changes (setRelease, pairs with getAcquire in size()). */
+  private void addSize(int delta) {
+    SIZE.setRelease(this, (int) SIZE.get(this) + delta);
+  }
+
+  /** Under the lock: makes {@code t} the table readers start from. */
+  private void publish(OpenTable t) {
+    TABLE.setRelease(this, t); // pairs with getAcquire in tableAcquire
+  }
+
+  /**
+   * Under the lock: the table writes go to (the current one, or its successor during a resize),
+   * after advancing the resize by a chunk and migrating {@code key}'s mapping into it.
+   */
+  private OpenTable writeTable(Object key, int h) {
+    OpenTable t = (OpenTable) TABLE.get(this); // plain: only lock holders store it
+    OpenTable n = t.nextAcquire();
+    if (n == null) {
+      return t;
+    }
+    if (t.migrateSome(MIGRATE_CHUNK, n)) {
+      publish(n);
+      return n;
+    }
+    t.migrateKey(key, h, n);
+    return n;
+  }
+
+  /**
+   * Under the lock: a table with room for one more insert, given that {@code t} is the table
+   * writes go to; starts (or finishes, then starts) a resize when {@code t} is full.
+   */
+  private OpenTable roomFor(OpenTable t) {
+    if (!t.needsRebuildBeforeInsert()) {
+      return t;
+    }
+    OpenTable current = (OpenTable) TABLE.get(this);
+    if (current != t) { // a resize into t is in progress and t is full: finish it first
+      current.migrateSome(current.capacity(), t);
+      publish(t);
+    }
+    int live = (int) SIZE.get(this);
+    if (t.capacity() <= SMALL_TABLE) {
+      OpenTable copy = t.rebuilt(live);
+      publish(copy);
+      return copy;
+    }
+    OpenTable n = new OpenTable(t.grownCapacity(live), true);
+    t.beginMigration(n);
+    if (t.migrateSome(MIGRATE_CHUNK, n)) {
+      publish(n);
+    }
+    return n;
+  }
+
+  /** Under the lock: inserts a mapping for a key that is absent from write table {@code t}. */
+  private void insert(OpenTable t, Object key, int h, Object value) {
+    roomFor(t).putOwned(key, h, value, false);
+    addSize(1);
+  }
+
+  /* ---------------- Single-key writes -------------- */
+
+  /**
+   * Maps the specified key to the specified value.
+   *
+   * @return the previous value associated with {@code key}, or {@code null} if there was none
+   * @throws NullPointerException if the specified key or value is null
+   * @throws IllegalStateException if called from a function running inside this map's
+   *     {@code compute}/{@code merge} family
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V put(K key, V value) {
+    int h = OpenTable.hash(key);
+    Objects.requireNonNull(value);
+    lockForWrite();
+    try {
+      OpenTable t = writeTable(key, h);
+      Object old = t.replaceOwned(key, h, null, value);
+      if (old == null) {
+        insert(t, key, h, value);
+      }
+      return (V) old;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * If the specified key is not already associated with a value, associates it with the given
+   * value; atomic. A present key is answered without taking the writer lock.
+   *
+   * @return the previous value associated with the specified key, or {@code null} if there was
+   *     none (and the new value was stored)
+   * @throws NullPointerException if the specified key or value is null
+   * @throws IllegalStateException as for {@link #put}
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V putIfAbsent(K key, V value) {
+    Objects.requireNonNull(value);
+    V present = get(key);
+    if (present != null) {
+      return present;
+    }
+    int h = OpenTable.hash(key);
+    lockForWrite();
+    try {
+      OpenTable t = writeTable(key, h);
+      Object old = t.getOwned(key, h);
+      if (old == null) {
+        insert(t, key, h, value);
+      }
+      return (V) old;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Removes the mapping for a key from this map if it is present.
+   *
+   * @return the previous value associated with {@code key}, or {@code null} if there was none
+   * @throws NullPointerException if the specified key is null
+   * @throws IllegalStateException as for {@link #put}
+   */
+  @Override
+  public V remove(Object key) {
+    return replaceOrRemove(key, null, null);
+  }
+
+  /**
+   * Removes the entry for a key only if currently mapped to a given value; atomic.
+   *
+   * @return {@code true} if the value was removed; {@code false} also when {@code value} is null
+   * @throws NullPointerException if the specified key is null
+   * @throws IllegalStateException as for {@link #put}
+   */
+  @Override
+  public boolean remove(Object key, Object value) {
+    Objects.requireNonNull(key);
+    return value != null && replaceOrRemove(key, value, null) != null;
+  }
+
+  /**
+   * Replaces the entry for a key only if currently mapped to a given value; atomic.
+   *
+   * @return {@code true} if the value was replaced
+   * @throws NullPointerException if any argument is null
+   * @throws IllegalStateException as for {@link #put}
+   */
+  @Override
+  public boolean replace(K key, V oldValue, V newValue) {
+    Objects.requireNonNull(oldValue);
+    Objects.requireNonNull(newValue);
+    return replaceOrRemove(key, oldValue, newValue) != null;
+  }
+
+  /**
+   * Replaces the entry for a key only if currently mapped to some value; atomic.
+   *
+   * @return the previous value associated with the specified key, or {@code null} if there was
+   *     none (and nothing was stored)
+   * @throws NullPointerException if the specified key or value is null
+   * @throws IllegalStateException as for {@link #put}
+   */
+  @Override
+  public V replace(K key, V value) {
+    Objects.requireNonNull(value);
+    return replaceOrRemove(key, null, value);
+  }
+
+  /**
+   * If {@code key} is mapped (to {@code expected}, unless null), maps it to {@code value}, or
+   * removes it when {@code value} is null. Returns the previous value, or null if nothing changed.
+   */
+  @SuppressWarnings("unchecked")
+  private V replaceOrRemove(Object key, Object expected, Object value) {
+    int h = OpenTable.hash(key);
+    lockForWrite();
+    try {
+      Object old = writeTable(key, h).replaceOwned(key, h, expected, value);
+      if (old != null && value == null) {
+        addSize(-1);
+      }
+      return (V) old;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /* ---------------- The compute family (writer lock) -------------- */
+
+  /**
+   * If the key is absent, computes its value with {@code mappingFunction} and stores it unless it
+   * is null. Atomic; the function runs at most once, under the writer lock, and only when the
+   * key is absent. A present key is answered without taking the lock.
+   *
+   * @return the current (existing or computed) value, or {@code null} if the computed value is
+   *     null
+   * @throws NullPointerException if the key or function is null
+   * @throws IllegalStateException if the function writes to this map, or if this is called from
+   *     a function of this map's compute family
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public V computeIfAbsent(K key, Function<? super K, ? extends V> mappingFunction) {
+    Objects.requireNonNull(mappingFunction);
+    V present = get(key);
+    if (present != null) {
+      return present;
+    }
+    int h = OpenTable.hash(key);
+    lockForWrite();
+    try {
+      OpenTable t = writeTable(key, h);
+      Object old = t.getOwned(key, h);
+      if (old != null) {
+        return (V) old;
+      }
+      V value = applyOwned((k, unused) -> mappingFunction.apply(k), key, null);
+      if (value != null) {
+        // The function could not write (that throws), so t is still the write table.
+        insert(t, key, h, value);
+      }
+      return value;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * If the key is present, computes a new value from it; a null result removes the mapping.
+   * Atomic; the function runs at most once, under the writer lock.
+   *
+   * @return the new value, or {@code null} if none
+   * @throws NullPointerException if the key or function is null
+   * @throws IllegalStateException as for {@link #computeIfAbsent}
+   */
+  @Override
+  public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(remappingFunction);
+    return remap(key, null, false, remappingFunction);
+  }
+
+  /**
+   * Computes a new value for the key from its current value (or null if absent); a null result
+   * removes the mapping (or stores nothing). Atomic; the function runs exactly once, under the
+   * writer lock.
+   *
+   * @return the new value, or {@code null} if none
+   * @throws NullPointerException if the key or function is null
+   * @throws IllegalStateException as for {@link #computeIfAbsent}
+   */
+  @Override
+  public V compute(K key, BiFunction<? super K, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(remappingFunction);
+    return remap(key, null, true, remappingFunction);
+  }
+
+  /**
+   * Associates the key with {@code value} if absent, otherwise with the result of the function
+   * applied to the old value and {@code value}; a null result removes the mapping. Atomic; the
+   * function runs at most once, under the writer lock, and only when the key is present.
+   *
+   * @return the new value, or {@code null} if none
+   * @throws NullPointerException if the key, value or function is null
+   * @throws IllegalStateException as for {@link #computeIfAbsent}
+   */
+  @Override
+  public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> remappingFunction) {
+    Objects.requireNonNull(value);
+    Objects.requireNonNull(remappingFunction);
+    return remap(key, value, true, (k, old) -> remappingFunction.apply(old, value));
+  }
+
+  /**
+   * The body of compute, computeIfPresent and merge. If {@code key} is absent: stores {@code
+   * absentValue} if it is not null (merge), else, when {@code callIfAbsent}, stores the
+   * function's result for a null old value (compute), else does nothing (computeIfPresent). If
+   * present: stores the function's result, or removes the mapping when it is null.
+   */
+  @SuppressWarnings("unchecked")
+  private V remap(
+      K key,
+      V absentValue,
+      boolean callIfAbsent,
+      BiFunction<? super K, ? super V, ? extends V> function) {
+    int h = OpenTable.hash(key);
+    lockForWrite();
+    try {
+      OpenTable t = writeTable(key, h);
+      V old = (V) t.getOwned(key, h);
+      if (old == null) {
+        V value = absentValue;
+        if (value == null && callIfAbsent) {
+          value = applyOwned(function, key, null);
+        }
+        if (value != null) {
+          insert(t, key, h, value);
+        }
+        return value;
+      }
+      V value = applyOwned(function, key, old);
+      t.replaceOwned(key, h, null, value);
+      if (value == null) {
+        addSize(-1);
+      }
+      return value;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /* ---------------- Bulk operations -------------- */
+
+  /**
+   * Copies all mappings of {@code m} into this map. Other writers wait until all are stored;
+   * readers may see some of them before the call returns. {@code m} is read before the lock is
+   * taken, so it may be this map or a view of it.
+   *
+   * @throws NullPointerException if {@code m} is null or holds a null key or value, in which
+   *     case this map is unchanged
+   * @throws IllegalStateException as for {@link #put}
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public void putAll(Map<? extends K, ? extends V> m) {
+    Object[] pairs = new Object[Math.max(8, m.size() * 2)];
+    int n = 0;
+    for (Map.Entry<? extends K, ? extends V> e : m.entrySet()) {
+      if (n == pairs.length) {
+        pairs = Arrays.copyOf(pairs, n * 2);
+      }
+      pairs[n++] = Objects.requireNonNull(e.getKey());
+      pairs[n++] = Objects.requireNonNull(e.getValue());
+    }
+    if (n == 0) {
+      return;
+    }
+    lockForWrite();
+    try {
+      for (int i = 0; i < n; i += 2) {
+        Object key = pairs[i];
+        int h = OpenTable.hash(key);
+        OpenTable t = writeTable(key, h);
+        if (t.replaceOwned(key, h, null, pairs[i + 1]) == null) {
+          insert(t, key, h, pairs[i + 1]);
+        }
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Removes all mappings: atomic for writers; a concurrent reader sees the map before or after.
+   *
+   * @throws IllegalStateException as for {@link #put}
+   */
+  @Override
+  public void clear() {
+    lockForWrite();
+    try {
+      publish(new OpenTable(initialTableCapacity, true));
+      SIZE.setRelease(this, 0);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Replaces each value with the result of the function, under the writer lock: the function is
+   * first applied to every mapping, and only if it succeeds for all of them are the new values
+   * stored (so if it throws, or returns null, the map is unchanged). Readers may observe the
+   * stores part-way.
+   *
+   * @throws NullPointerException if the function is null or returns null
+   * @throws IllegalStateException as for {@link #computeIfAbsent}
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
+    Objects.requireNonNull(function);
+    lockForWrite();
+    try {
+      Object[] pairs = new Object[16];
+      int n = 0;
+      ChainCursor c = new ChainCursor((OpenTable) TABLE.get(this));
+      while (c.advance()) {
+        if (n == pairs.length) {
+          pairs = Arrays.copyOf(pairs, n * 2);
+        }
+        K k = (K) c.key();
+        pairs[n++] = k;
+        pairs[n++] =
+            Objects.requireNonNull(
+                applyOwned(function, k, (V) c.value()), "replaceAll function returned null");
+      }
+      for (int i = 0; i < n; i += 2) {
+        Object key = pairs[i];
+        int h = OpenTable.hash(key);
+        writeTable(key, h).replaceOwned(key, h, null, pairs[i + 1]);
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Performs the action for each mapping, in a weakly consistent traversal without any lock: the
+   * action may read or write this map.
+   *
+   * @throws NullPointerException if the action is null
+   */
+  @Override
+  @SuppressWarnings("unchecked")
+  public void forEach(BiConsumer<? super K, ? super V> action) {
+    Objects.requireNonNull(action);
+    ChainCursor c = new ChainCursor(tableAcquire());
+    while (c.advance()) {
+      action.accept((K) c.key(), (V) c.value());
+    }
+  }
+
+  /* ---------------- Iteration and views -------------- */
+
+  /**
+   * A lock-free, weakly consistent cursor: walks the table it starts from (main slots, then a
+   * snapshot of the overflow tree), then each resize successor, skipping keys an earlier table
+   * of the walk already held. Reads only, with getAcquire.
+   */
+  static final class ChainCursor implements Views.Cursor {
+    private static final Object[] NONE = new Object[0];
+
+    /** Tables already walked, and the overflow root each one had when walked. */
+    private OpenTable[] walked = new OpenTable[2];
+
+    private Object[] walkedOverflow = new Object[2];
+    private int walkedCount;
+
+    private OpenTable current;
+    private int slot;
+    private Object overflowRoot;
+    private Object[] overflow; // flattened snapshot of current's overflow, once main slots end
+    private int overflowIndex;
+    private Object key;
+    private Object value;
+
+    ChainCursor(OpenTable start) {
+      this.current = start;
+    }
+
+    @Override
+    public boolean advance() {
+      while (current != null) {
+        OpenTable t = current;
+        Object[] kv = t.kv;
+        while (slot < t.capacity()) {
+          int j = (slot++) << 1;
+          Object k = OpenTable.getAcquire(kv, j); // pairs with setRelease(key)
+          if (k == null || k == OpenTable.DELETED) {
+            continue;
+          }
+          Object v = OpenTable.getAcquire(kv, j + 1); // pairs with setRelease(value)
+          if (v != null && emit(t, k, v)) {
+            return true;
+          }
+        }
+        if (overflow == null) {
+          overflowRoot = t.overflowAcquire(); // pairs with setRelease(overflow)
+          overflow =
+              overflowRoot instanceof OverflowTree.Node
+                  ? OverflowTree.toArray((OverflowTree.Node) overflowRoot)
+                  : NONE;
+        }
+        while (overflowIndex < overflow.length) {
+          Object k = overflow[overflowIndex];
+          Object v = overflow[overflowIndex + 1];
+          overflowIndex += 2;
+          if (emit(t, k, v)) {
+            return true;
+          }
+        }
+        remember(t, overflowRoot);
+        current = t.nextAcquire(); // pairs with setRelease in setNextRelease
+        slot = 0;
+        overflow = null;
+        overflowIndex = 0;
+      }
+      key = value = null;
+      return false;
+    }
+
+    /** Sets (key, value) unless an earlier table held the key or it has gone; true if set. */
+    private boolean emit(OpenTable t, Object k, Object v) {
+      if (walkedCount > 0 && heldEarlier(k)) {
+        return false;
+      }
+      if (v == OpenTable.MOVED) {
+        v = lookup(t.nextAcquire(), k, OpenTable.hash(k));
+        if (v == null) {
+          return false;
+        }
+      }
+      key = k;
+      value = v;
+      return true;
+    }
+
+    private boolean heldEarlier(Object k) {
+      int h = OpenTable.hash(k);
+      for (int i = 0; i < walkedCount; i++) {
+        OpenTable e = walked[i];
+        // e has a successor, so its slots are frozen except for MOVED marks.
+        int s = e.probe(k, h);
+        if (s >= 0) {
+          return true;
+        }
+        Object root = walkedOverflow[i];
+        if (s == OpenTable.WINDOW_FULL
+            && root instanceof OverflowTree.Node
+            && OverflowTree.get((OverflowTree.Node) root, k, h) != null) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private void remember(OpenTable t, Object root) {
+      if (walkedCount == walked.length) {
+        walked = Arrays.copyOf(walked, walkedCount * 2);
+        walkedOverflow = Arrays.copyOf(walkedOverflow, walkedCount * 2);
+      }
+      walked[walkedCount] = t;
+      walkedOverflow[walkedCount++] = root;
+    }
+
+    @Override
+    public Object key() {
+      return key;
+    }
+
+    @Override
+    public Object value() {
+      return value;
+    }
+  }
+
+  private final transient Views.Source<K, V> viewSource = new Views.Source<>() {
+    @Override
+    public ConcurrentMap<K, V> map() {
+      return LockFreeReadMap.this;
+    }
+
+    @Override
+    public Views.Cursor cursor() {
+      return new ChainCursor(tableAcquire());
+    }
+  };
+
+  /**
+   * Returns a {@link Set} view of the keys. It writes through ({@code remove}, {@code clear},
+   * {@code Iterator.remove}) and does not support adding. Its iterators are weakly consistent,
+   * lock-free, and never throw {@link java.util.ConcurrentModificationException}.
+   */
+  @Override
+  public Set<K> keySet() {
+    Set<K> ks = keySetView;
+    return ks != null ? ks : (keySetView = new Views.KeySet<>(viewSource));
+  }
+
+  /**
+   * Returns a {@link Collection} view of the values, with the same properties as {@link
+   * #keySet()}.
+   */
+  @Override
+  public Collection<V> values() {
+    Collection<V> vs = valuesView;
+    return vs != null ? vs : (valuesView = new Views.Values<>(viewSource));
+  }
+
+  /**
+   * Returns a {@link Set} view of the mappings, with the same properties as {@link #keySet()};
+   * {@code Map.Entry.setValue} on an iterated entry puts the new value into this map.
+   */
+  @Override
+  public Set<Map.Entry<K, V>> entrySet() {
+    Set<Map.Entry<K, V>> es = entrySetView;
+    return es != null ? es : (entrySetView = new Views.EntrySet<>(viewSource));
+  }
+
+  /* ---------------- Serialization -------------- */
+
+  /**
+   * Serializes a weakly consistent traversal of the mappings through a proxy that rebuilds the
+   * map with its public operations.
+   *
+   * @return the serialization proxy
+   */
+  private Object writeReplace() {
+    return new SerializedMap(SerializedMap.Kind.LOCK_FREE_READ, this);
+  }
+
+  /**
+   * Refuses a stream that bypasses the proxy.
+   *
+   * @param in the stream
+   * @throws InvalidObjectException always
+   */
+  private void readObject(ObjectInputStream in) throws InvalidObjectException {
+    throw new InvalidObjectException("LockFreeReadMap is deserialized through its proxy");
+  }
+
+  /* ---------------- VarHandle mechanics -------------- */
+
+  private static final VarHandle TABLE;
+  private static final VarHandle SIZE;
+
+  static {
+    try {
+      MethodHandles.Lookup l = MethodHandles.lookup();
+      TABLE = l.findVarHandle(LockFreeReadMap.class, "table", OpenTable.class);
+      SIZE = l.findVarHandle(LockFreeReadMap.class, "size", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+}

@@ -1,0 +1,394 @@
+package io.github.cmaps;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * What {@link LockFreeReadMap} promises beyond the contract kit: readers never wait for a writer
+ * (even one stalled half-way through a resize), reads during growth never miss a present key,
+ * removed mappings become garbage, and colliding hash codes do not make it quadratic.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LockFreeReadMapTest {
+
+  private final ExecutorService pool = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r);
+    t.setDaemon(true);
+    return t;
+  });
+
+  @AfterEach
+  void shutdown() {
+    pool.shutdownNow();
+  }
+
+  /* ---------------- Readers never wait -------------- */
+
+  @Test
+  void readersCompleteWhileAComputeFunctionHoldsTheWriterLock() throws Exception {
+    LockFreeReadMap<Integer, String> map = new LockFreeReadMap<>();
+    for (int i = 0; i < 1_000; i++) {
+      map.put(i, "v" + i);
+    }
+    CountDownLatch inFunction = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Future<String> writer = pool.submit(() -> map.compute(7, (k, v) -> {
+      inFunction.countDown();
+      awaitUninterruptibly(release);
+      return "new";
+    }));
+    assertThat(inFunction.await(10, TimeUnit.SECONDS)).isTrue();
+
+    // The writer is parked inside its function, holding the writer lock.
+    Future<Long> reads = pool.submit(() -> readAll(map, 1_000, 200));
+    assertThat(reads.get(20, TimeUnit.SECONDS)).isEqualTo(200L * 1_000);
+    assertThat(map.get(7)).isEqualTo("v7");
+    assertThat(map.size()).isEqualTo(1_000);
+    assertThat(map.containsKey(999)).isTrue();
+    assertThat(map.keySet()).hasSize(1_000);
+
+    release.countDown();
+    assertThat(writer.get(10, TimeUnit.SECONDS)).isEqualTo("new");
+    assertThat(map.get(7)).isEqualTo("new");
+  }
+
+  @Test
+  void readersCompleteWhileAWriterIsStalledHalfWayThroughAResize() throws Exception {
+    LockFreeReadMap<Integer, String> map = new LockFreeReadMap<>();
+    int n = 0;
+    // Grow past the small-table limit until an incremental resize is in progress.
+    while (!(n > 4 * LockFreeReadMap.SMALL_TABLE && map.isResizing())) {
+      map.put(n, "v" + n);
+      n++;
+      assertThat(n).isLessThan(1_000_000);
+    }
+    int present = n;
+    CountDownLatch inFunction = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Future<String> writer = pool.submit(() -> map.computeIfAbsent(-1, k -> {
+      inFunction.countDown();
+      awaitUninterruptibly(release);
+      return "absent";
+    }));
+    assertThat(inFunction.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(map.isResizing()).as("resize still half-way while the writer is stalled").isTrue();
+
+    Future<Long> reads = pool.submit(() -> readAll(map, present, 20));
+    assertThat(reads.get(20, TimeUnit.SECONDS)).isEqualTo(20L * present);
+    assertThat(map.size()).isEqualTo(present);
+    int iterated = 0;
+    for (Integer k : map.keySet()) {
+      assertThat(k).isBetween(0, present - 1);
+      iterated++;
+    }
+    assertThat(iterated).isEqualTo(present);
+
+    release.countDown();
+    assertThat(writer.get(10, TimeUnit.SECONDS)).isEqualTo("absent");
+    assertThat(map.size()).isEqualTo(present + 1);
+  }
+
+  /**
+   * Negative control for the two tests above: the same stalled writer on a map whose readers
+   * take a lock does block them, so those tests would fail if reads waited for writers.
+   */
+  @Test
+  void readersOfAReadWriteLockMapDoWaitForAStalledWriter() throws Exception {
+    ReadWriteLockMap<Integer, String> map = new ReadWriteLockMap<>();
+    for (int i = 0; i < 1_000; i++) {
+      map.put(i, "v" + i);
+    }
+    CountDownLatch inFunction = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Future<String> writer = pool.submit(() -> map.compute(7, (k, v) -> {
+      inFunction.countDown();
+      awaitUninterruptibly(release);
+      return "new";
+    }));
+    assertThat(inFunction.await(10, TimeUnit.SECONDS)).isTrue();
+    Future<String> read = pool.submit(() -> map.get(3));
+    Thread.sleep(300);
+    assertThat(read.isDone()).as("a reader of the lock-based map waits for the writer").isFalse();
+    release.countDown();
+    assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo("v3");
+    assertThat(writer.get(10, TimeUnit.SECONDS)).isEqualTo("new");
+  }
+
+  /** Reads keys 0..n-1 {@code rounds} times; fails on any miss. Returns the number of hits. */
+  private static long readAll(LockFreeReadMap<Integer, String> map, int n, int rounds) {
+    long hits = 0;
+    for (int r = 0; r < rounds; r++) {
+      for (int i = 0; i < n; i++) {
+        String v = map.get(i);
+        if (v == null || !v.startsWith("v")) {
+          throw new AssertionError("missed key " + i + ": " + v);
+        }
+        hits++;
+      }
+    }
+    return hits;
+  }
+
+  private static void awaitUninterruptibly(CountDownLatch latch) {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        latch.await();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /* ---------------- Growth with readers -------------- */
+
+  /**
+   * Two writers grow a map from 16 to 2M entries while two readers keep reading 20,000 random
+   * keys inserted before, and checking they never read as missing, and never read a value that
+   * was never written. Millions of operations, bounded by the number of inserts.
+   */
+  @Test
+  void readersNeverMissPresentKeysWhileTheMapGrowsToMillions() throws Exception {
+    LockFreeReadMap<Integer, Integer> map = new LockFreeReadMap<>();
+    SplittableRandom random = new SplittableRandom(20261126);
+    int[] before = new int[20_000];
+    for (int i = 0; i < before.length; i++) {
+      int k;
+      do {
+        k = random.nextInt() & ~1; // even: never collides with the writers' odd keys
+      } while (map.putIfAbsent(k, k) != null);
+      before[i] = k;
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong reads = new AtomicLong();
+    List<Future<?>> readers = new ArrayList<>();
+    for (int r = 0; r < 2; r++) {
+      int offset = r * 7919;
+      readers.add(pool.submit(() -> {
+        long n = 0;
+        while (!stop.get()) {
+          for (int i = 0; i < before.length; i++) {
+            int k = before[(i + offset) % before.length];
+            Integer v = map.get(k);
+            if (v == null || v != k) {
+              throw new AssertionError("key " + k + " read as " + v);
+            }
+            n++;
+          }
+        }
+        reads.addAndGet(n);
+        return null;
+      }));
+    }
+    int perWriter = 1_000_000;
+    List<Future<?>> writers = new ArrayList<>();
+    for (int w = 0; w < 2; w++) {
+      int base = w * perWriter;
+      writers.add(pool.submit(() -> {
+        for (int i = 0; i < perWriter; i++) {
+          int k = ((base + i) << 1) | 1;
+          map.put(k, k);
+        }
+        return null;
+      }));
+    }
+    try {
+      for (Future<?> f : writers) {
+        f.get(50, TimeUnit.SECONDS);
+      }
+    } finally {
+      stop.set(true);
+    }
+    for (Future<?> f : readers) {
+      f.get(10, TimeUnit.SECONDS);
+    }
+    assertThat(map.size()).isEqualTo(before.length + 2 * perWriter);
+    for (int i = 0; i < 2 * perWriter; i++) {
+      int k = (i << 1) | 1;
+      assertThat(map.get(k)).isEqualTo(k);
+    }
+    assertThat(reads.get()).isGreaterThan(before.length);
+  }
+
+  /* ---------------- Removed mappings are garbage -------------- */
+
+  @Test
+  void removedKeysAndValuesBecomeUnreachable() throws Exception {
+    LockFreeReadMap<Object, Object> map = new LockFreeReadMap<>();
+    for (int i = 0; i < 100; i++) {
+      map.put("keep" + i, i);
+    }
+    List<WeakReference<Object>> refs = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      Object key = new StringBuilder("gone").append(i).toString();
+      Object value = new Object();
+      map.put(key, value);
+      refs.add(new WeakReference<>(key));
+      refs.add(new WeakReference<>(value));
+    }
+    // Remove in every way the API offers.
+    List<Object> keys = new ArrayList<>();
+    map.keySet().forEach(k -> {
+      if (k.toString().startsWith("gone")) {
+        keys.add(k);
+      }
+    });
+    for (int i = 0; i < keys.size(); i++) {
+      Object k = keys.get(i);
+      switch (i % 4) {
+        case 0 -> map.remove(k);
+        case 1 -> map.remove(k, map.get(k));
+        case 2 -> map.computeIfPresent(k, (kk, v) -> null);
+        default -> map.keySet().remove(k);
+      }
+    }
+    keys.clear();
+    assertThat(map).hasSize(100);
+    assertAllCleared(refs);
+  }
+
+  @Test
+  void overwrittenValuesBecomeUnreachable() throws Exception {
+    LockFreeReadMap<String, Object> map = new LockFreeReadMap<>();
+    List<WeakReference<Object>> refs = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      Object value = new Object();
+      map.put("k", value);
+      refs.add(new WeakReference<>(value));
+    }
+    map.put("k", "final");
+    assertAllCleared(refs);
+  }
+
+  private static void assertAllCleared(List<WeakReference<Object>> refs)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (refs.stream().anyMatch(r -> r.get() != null) && System.nanoTime() < deadline) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(refs).allMatch(r -> r.get() == null, "cleared by the garbage collector");
+  }
+
+  /* ---------------- Colliding hash codes -------------- */
+
+  /**
+   * A key whose hash code is the same for every instance, and which counts how often the map
+   * compares it: the cost of a map operation on colliding keys, measured without a clock.
+   */
+  static final class CollidingKey implements Comparable<CollidingKey> {
+    static final AtomicLong comparisons = new AtomicLong();
+    final int id;
+
+    CollidingKey(int id) {
+      this.id = id;
+    }
+
+    @Override
+    public int hashCode() {
+      return 42;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      comparisons.incrementAndGet();
+      return o instanceof CollidingKey && ((CollidingKey) o).id == id;
+    }
+
+    @Override
+    public int compareTo(CollidingKey o) {
+      comparisons.incrementAndGet();
+      return Integer.compare(id, o.id);
+    }
+  }
+
+  @Test
+  void collidingComparableKeysCostLogarithmicComparisonsNotLinear() {
+    int n = 50_000;
+    LockFreeReadMap<CollidingKey, Integer> map = new LockFreeReadMap<>();
+    CollidingKey[] keys = new CollidingKey[n];
+    for (int i = 0; i < n; i++) {
+      keys[i] = new CollidingKey(i);
+    }
+    CollidingKey.comparisons.set(0);
+    for (int i = 0; i < n; i++) {
+      map.put(keys[i], i);
+    }
+    for (int i = 0; i < n; i++) {
+      assertThat(map.get(new CollidingKey(i))).isEqualTo(i);
+    }
+    long perOperation = CollidingKey.comparisons.get() / (2L * n);
+    // A linear scan would average n / 2 = 25,000 comparisons per operation. The probe window
+    // (32 slots) plus a balanced tree (about 2 log2 n = 32) plus resizes (each re-inserts the
+    // overflow) stay below a small multiple of that logarithmic bound.
+    assertThat(perOperation).isLessThan(200);
+    assertThat(map).hasSize(n);
+  }
+
+  /**
+   * Negative control: the same keys in a table without the probe window and overflow tree (plain
+   * linear probing) cost a linear number of comparisons, so the bound above can fail.
+   */
+  @Test
+  void collidingKeysCostLinearComparisonsWithoutTheOverflowTree() {
+    int n = 5_000;
+    OpenTable table = new OpenTable(OpenTable.capacityFor(n), false);
+    CollidingKey.comparisons.set(0);
+    for (int i = 0; i < n; i++) {
+      CollidingKey k = new CollidingKey(i);
+      table.putOwned(k, OpenTable.hash(k), i, false);
+    }
+    long perOperation = CollidingKey.comparisons.get() / n;
+    assertThat(perOperation).isGreaterThan(n / 4);
+  }
+
+  @Test
+  void fiftyThousandCollidingStringsStayCorrect() {
+    List<String> keys = collidingStrings(50_000);
+    assertThat(keys.stream().mapToInt(String::hashCode).distinct().count()).isEqualTo(1);
+    LockFreeReadMap<String, Integer> map = new LockFreeReadMap<>();
+    for (int i = 0; i < keys.size(); i++) {
+      assertThat(map.put(keys.get(i), i)).isNull();
+    }
+    for (int i = 0; i < keys.size(); i += 2) {
+      assertThat(map.remove(keys.get(i))).isEqualTo(i);
+    }
+    for (int i = 0; i < keys.size(); i++) {
+      assertThat(map.get(keys.get(i))).isEqualTo(i % 2 == 0 ? null : i);
+    }
+    assertThat(map).hasSize(keys.size() / 2);
+    assertThat(map.keySet().stream().filter(Objects::nonNull).count()).isEqualTo(keys.size() / 2);
+  }
+
+  /** Distinct strings with one hash code: "Aa" and "BB" hash alike, so any sequence does. */
+  static List<String> collidingStrings(int n) {
+    List<String> keys = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      StringBuilder sb = new StringBuilder(32);
+      for (int b = 0; b < 16; b++) {
+        sb.append(((i >>> b) & 1) == 0 ? "Aa" : "BB");
+      }
+      keys.add(sb.toString());
+    }
+    return keys;
+  }
+}
