@@ -30,6 +30,8 @@ enum MapImpl {
   READ_WRITE_LOCK(ReadWriteLockMap::new, ReadWriteLockMap::new,
       WRITE_FROM_FUNCTION_THROWS, SNAPSHOT_ITERATION, ATOMIC_BULK_OPERATIONS,
       VALIDATING_DESERIALIZATION),
+  STRIPED_LOCK(StripedLockMap::new, StripedLockMap::new,
+      WRITE_FROM_FUNCTION_THROWS, VALIDATING_DESERIALIZATION),
   CONCURRENT_HASH_MAP(ConcurrentHashMap::new, ConcurrentHashMap::new);
 
   private final Supplier<? extends ConcurrentMap<?, ?>> create;
