@@ -7,10 +7,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.concurrent.locks.StampedLock;
 
 /**
- * Minimal striped maps over the library's real {@link OpenTable}, one per candidate stripe lock,
- * for {@link StripedLockChoiceBenchmark}. Only {@code get}, {@code put} and {@code remove}: enough
- * to compare the locks, nothing else of the map contract. They live in the library's package
- * (class path only) so that they run on the very table the shipped map uses.
+ * Minimal striped maps over the library's real {@link OpenTable} (bounded-probe, as the shipped
+ * map uses it), one per candidate stripe lock, for {@link StripedLockChoiceBenchmark}. Only
+ * {@code get}, {@code put} and {@code remove}: enough to compare the locks, nothing else of the
+ * map contract. They live in the library's package (class path only) so that they run on the
+ * very table the shipped map uses.
  *
  * <p>Candidates: {@link ReentrantLock} (reads lock too), {@link ReentrantReadWriteLock} (reads
  * share a read lock), {@link StampedLock} (reads are optimistic: an unlocked probe, then {@code
@@ -88,38 +89,27 @@ final class LockChoicePrototypes {
   }
 
   static Object getLocked(Holder s, Object key, int h) {
-    OpenTable t = s.table();
-    int slot = t.indexOf(key, h);
-    return slot >= 0 ? t.valueAt(slot) : null;
+    return s.table().getOwned(key, h);
   }
 
   static Object putLocked(Holder s, Object key, int h, Object value) {
     OpenTable t = s.table();
-    int slot = t.indexOf(key, h);
-    if (slot >= 0) {
-      Object old = t.valueAt(slot);
-      t.setValueAt(slot, value);
-      return old;
-    }
     if (t.needsRebuildBeforeInsert()) {
       t = t.rebuilt(s.count());
       s.table(t);
-      slot = t.indexOf(key, h);
     }
-    t.insertAt(~slot, key, value);
-    s.count(s.count() + 1);
-    return null;
+    Object old = t.putOwned(key, h, value, false);
+    if (old == null) {
+      s.count(s.count() + 1);
+    }
+    return old;
   }
 
   static Object removeLocked(Holder s, Object key, int h) {
-    OpenTable t = s.table();
-    int slot = t.indexOf(key, h);
-    if (slot < 0) {
-      return null;
+    Object old = s.table().replaceOwned(key, h, null, null);
+    if (old != null) {
+      s.count(s.count() - 1);
     }
-    Object old = t.valueAt(slot);
-    t.removeAt(slot);
-    s.count(s.count() - 1);
     return old;
   }
 
@@ -135,7 +125,7 @@ final class LockChoicePrototypes {
     private int count;
 
     ReentrantStripe(int capacity) {
-      table = new OpenTable(capacity);
+      table = new OpenTable(capacity, true);
     }
 
     @Override
@@ -230,7 +220,7 @@ final class LockChoicePrototypes {
     private int count;
 
     ReadWriteStripe(int capacity) {
-      table = new OpenTable(capacity);
+      table = new OpenTable(capacity, true);
     }
 
     @Override
@@ -323,7 +313,7 @@ final class LockChoicePrototypes {
     private int count;
 
     StampedStripe(int capacity) {
-      table = new OpenTable(capacity);
+      table = new OpenTable(capacity, true);
     }
 
     /** Unlocked read of the table reference; pairs with the release store in table(t). */
