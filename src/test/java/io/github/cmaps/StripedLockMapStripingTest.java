@@ -212,13 +212,15 @@ class StripedLockMapStripingTest {
   }
 
   @Test
-  void defaultStripeCountIsAPowerOfTwoOfAtLeastFourPerProcessorUpToTheCap() {
+  void defaultStripeCountIsAPowerOfTwoOfAtLeastTheChosenNumberPerProcessorUpToTheCap() {
     int stripes = new StripedLockMap<>().stripeCount();
     int cpus = Runtime.getRuntime().availableProcessors();
     assertThat(Integer.bitCount(stripes)).isEqualTo(1);
     assertThat(stripes).isLessThanOrEqualTo(StripedLockMap.MAX_DEFAULT_STRIPES);
-    assertThat(stripes).isGreaterThanOrEqualTo(Math.min(4 * cpus, StripedLockMap.MAX_DEFAULT_STRIPES));
-    assertThat(stripes).isLessThan(Math.max(8 * cpus, 2));
+    int perCpu = StripedLockMap.DEFAULT_STRIPES_PER_CPU;
+    assertThat(stripes)
+        .isGreaterThanOrEqualTo(Math.min(perCpu * cpus, StripedLockMap.MAX_DEFAULT_STRIPES));
+    assertThat(stripes).isLessThan(2 * perCpu * cpus);
   }
 
   /**

@@ -16,7 +16,10 @@ import java.util.concurrent.locks.StampedLock;
  * <p>Candidates: {@link ReentrantLock} (reads lock too), {@link ReentrantReadWriteLock} (reads
  * share a read lock), {@link StampedLock} (reads are optimistic: an unlocked probe, then {@code
  * validate}, falling back to the read lock). Each comes plain or padded against false sharing
- * between neighbouring stripes.
+ * between neighbouring stripes, and blocks at once when its lock is busy ({@code spins = 0}: the
+ * java.util.concurrent locks park almost immediately) or first retries a non-blocking attempt
+ * {@code spins} times with {@link Thread#onSpinWait} (as JDK 7's segments did, and as HotSpot's
+ * monitors do on their own).
  */
 final class LockChoicePrototypes {
 
@@ -32,14 +35,15 @@ final class LockChoicePrototypes {
   }
 
   /** Creates a prototype map for a lock kind name of the benchmark's parameter. */
-  static Proto create(String lock, int stripes, boolean padded, int capacityPerStripe) {
+  static Proto create(
+      String lock, int stripes, boolean padded, int spins, int capacityPerStripe) {
     switch (lock) {
       case "reentrant":
-        return new ReentrantMap(stripes, padded, capacityPerStripe);
+        return new ReentrantMap(stripes, padded, spins, capacityPerStripe);
       case "readwrite":
-        return new ReadWriteMap(stripes, padded, capacityPerStripe);
+        return new ReadWriteMap(stripes, padded, spins, capacityPerStripe);
       case "stamped":
-        return new StampedMap(stripes, padded, capacityPerStripe);
+        return new StampedMap(stripes, padded, spins, capacityPerStripe);
       case "shipped":
         return new Shipped(new StripedLockMap<>(capacityPerStripe / 4 * stripes, stripes));
       default:
@@ -163,8 +167,10 @@ final class LockChoicePrototypes {
     private final ReentrantStripe[] stripes;
     private final int shift;
     private final int mask;
+    private final int spins;
 
-    ReentrantMap(int n, boolean padded, int capacity) {
+    ReentrantMap(int n, boolean padded, int spins, int capacity) {
+      this.spins = spins;
       stripes = new ReentrantStripe[n];
       for (int i = 0; i < n; i++) {
         stripes[i] = padded ? new PaddedReentrantStripe(capacity) : new ReentrantStripe(capacity);
@@ -177,7 +183,7 @@ final class LockChoicePrototypes {
     public Object get(Object key) {
       int h = OpenTable.hash(key);
       ReentrantStripe s = stripes[(h >>> shift) & mask];
-      s.lock();
+      lock(s);
       try {
         return getLocked(s, key, h);
       } finally {
@@ -189,7 +195,7 @@ final class LockChoicePrototypes {
     public Object put(Object key, Object value) {
       int h = OpenTable.hash(key);
       ReentrantStripe s = stripes[(h >>> shift) & mask];
-      s.lock();
+      lock(s);
       try {
         return putLocked(s, key, h, value);
       } finally {
@@ -201,12 +207,22 @@ final class LockChoicePrototypes {
     public Object remove(Object key) {
       int h = OpenTable.hash(key);
       ReentrantStripe s = stripes[(h >>> shift) & mask];
-      s.lock();
+      lock(s);
       try {
         return removeLocked(s, key, h);
       } finally {
         s.unlock();
       }
+    }
+
+    private void lock(ReentrantLock s) {
+      for (int i = spins; i > 0; i--) {
+        if (s.tryLock()) {
+          return;
+        }
+        Thread.onSpinWait();
+      }
+      s.lock();
     }
   }
 
@@ -258,8 +274,10 @@ final class LockChoicePrototypes {
     private final ReadWriteStripe[] stripes;
     private final int shift;
     private final int mask;
+    private final int spins;
 
-    ReadWriteMap(int n, boolean padded, int capacity) {
+    ReadWriteMap(int n, boolean padded, int spins, int capacity) {
+      this.spins = spins;
       stripes = new ReadWriteStripe[n];
       for (int i = 0; i < n; i++) {
         stripes[i] = padded ? new PaddedReadWriteStripe(capacity) : new ReadWriteStripe(capacity);
@@ -272,7 +290,7 @@ final class LockChoicePrototypes {
     public Object get(Object key) {
       int h = OpenTable.hash(key);
       ReadWriteStripe s = stripes[(h >>> shift) & mask];
-      s.read.lock();
+      lock(s.read);
       try {
         return getLocked(s, key, h);
       } finally {
@@ -284,7 +302,7 @@ final class LockChoicePrototypes {
     public Object put(Object key, Object value) {
       int h = OpenTable.hash(key);
       ReadWriteStripe s = stripes[(h >>> shift) & mask];
-      s.write.lock();
+      lock(s.write);
       try {
         return putLocked(s, key, h, value);
       } finally {
@@ -296,12 +314,22 @@ final class LockChoicePrototypes {
     public Object remove(Object key) {
       int h = OpenTable.hash(key);
       ReadWriteStripe s = stripes[(h >>> shift) & mask];
-      s.write.lock();
+      lock(s.write);
       try {
         return removeLocked(s, key, h);
       } finally {
         s.write.unlock();
       }
+    }
+
+    private void lock(java.util.concurrent.locks.Lock l) {
+      for (int i = spins; i > 0; i--) {
+        if (l.tryLock()) {
+          return;
+        }
+        Thread.onSpinWait();
+      }
+      l.lock();
     }
   }
 
@@ -367,8 +395,10 @@ final class LockChoicePrototypes {
     private final StampedStripe[] stripes;
     private final int shift;
     private final int mask;
+    private final int spins;
 
-    StampedMap(int n, boolean padded, int capacity) {
+    StampedMap(int n, boolean padded, int spins, int capacity) {
+      this.spins = spins;
       stripes = new StampedStripe[n];
       for (int i = 0; i < n; i++) {
         stripes[i] = padded ? new PaddedStampedStripe(capacity) : new StampedStripe(capacity);
@@ -381,14 +411,20 @@ final class LockChoicePrototypes {
     public Object get(Object key) {
       int h = OpenTable.hash(key);
       StampedStripe s = stripes[(h >>> shift) & mask];
-      long stamp = s.tryOptimisticRead();
-      if (stamp != 0L) {
-        Object v = s.tableAcquire().find(key, h);
-        if (s.validate(stamp)) {
-          return v;
+      for (int i = spins; ; i--) {
+        long stamp = s.tryOptimisticRead();
+        if (stamp != 0L) {
+          Object v = s.tableAcquire().find(key, h);
+          if (s.validate(stamp)) {
+            return v;
+          }
         }
+        if (i <= 0) {
+          break;
+        }
+        Thread.onSpinWait();
       }
-      stamp = s.readLock();
+      long stamp = s.readLock();
       try {
         return getLocked(s, key, h);
       } finally {
@@ -400,7 +436,7 @@ final class LockChoicePrototypes {
     public Object put(Object key, Object value) {
       int h = OpenTable.hash(key);
       StampedStripe s = stripes[(h >>> shift) & mask];
-      long stamp = s.writeLock();
+      long stamp = writeLock(s);
       try {
         return putLocked(s, key, h, value);
       } finally {
@@ -412,12 +448,23 @@ final class LockChoicePrototypes {
     public Object remove(Object key) {
       int h = OpenTable.hash(key);
       StampedStripe s = stripes[(h >>> shift) & mask];
-      long stamp = s.writeLock();
+      long stamp = writeLock(s);
       try {
         return removeLocked(s, key, h);
       } finally {
         s.unlockWrite(stamp);
       }
+    }
+
+    private long writeLock(StampedLock s) {
+      for (int i = spins; i > 0; i--) {
+        long stamp = s.tryWriteLock();
+        if (stamp != 0L) {
+          return stamp;
+        }
+        Thread.onSpinWait();
+      }
+      return s.writeLock();
     }
   }
 }

@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <pre>
  * java -jar jmh-lockchoice/target/benchmarks.jar StripedLockChoiceBenchmark
- * java -jar jmh-lockchoice/target/benchmarks.jar StripedLockChoiceBenchmark -p lock=stamped -p padded=false,true
+ * java -jar jmh-lockchoice/target/benchmarks.jar StripedLockChoiceBenchmark -p lock=stamped -p padded=false,true -p spins=64
  * </pre>
  *
  * <p>Each thread walks its own pre-generated stream of random ints: the low 16 bits pick one of
@@ -54,6 +54,10 @@ public class StripedLockChoiceBenchmark {
   @Param({"false"})
   public boolean padded;
 
+  /** Non-blocking attempts before blocking on a busy stripe (0: block at once). */
+  @Param({"0", "64"})
+  public int spins;
+
   LockChoicePrototypes.Proto map;
   final Integer[] keys = new Integer[KEYS];
   final Object value = Boolean.TRUE;
@@ -64,7 +68,7 @@ public class StripedLockChoiceBenchmark {
       keys[i] = i;
     }
     int perStripe = OpenTable.capacityFor((KEYS / 2) / stripes);
-    map = LockChoicePrototypes.create(lock, stripes, padded, perStripe);
+    map = LockChoicePrototypes.create(lock, stripes, padded, spins, perStripe);
     SplittableRandom random = new SplittableRandom(42);
     for (int i = 0; i < KEYS; i++) {
       if (random.nextBoolean()) {
