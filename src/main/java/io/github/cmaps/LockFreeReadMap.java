@@ -69,7 +69,7 @@ import java.util.function.Function;
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
  */
-public final class LockFreeReadMap<K, V> extends AbstractMap<K, V>
+public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     implements ConcurrentMap<K, V>, Serializable {
 
   /*

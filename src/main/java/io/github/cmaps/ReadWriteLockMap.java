@@ -64,7 +64,7 @@ import java.util.function.Function;
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
  */
-public final class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
+public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     implements ConcurrentMap<K, V>, Serializable {
 
   /*

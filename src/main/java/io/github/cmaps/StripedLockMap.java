@@ -102,7 +102,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * The lock. Each stripe is a StampedLock (the Stripe class extends it, as JDK 7's Segment
    * extended ReentrantLock: one object and one indirection fewer). It was chosen by measurement
    * over ReentrantLock and ReentrantReadWriteLock; see docs/striped-lock-map.md and the JMH
-   * project jmh-lockchoice/ for the numbers. Its edge: a read costs no write to shared memory.
+   * benchmark jmh/.../StripedLockChoiceBenchmark for the numbers. Its edge: a read costs no write to shared memory.
    *
    * Read path. tryOptimisticRead, then OpenTable.find on the stripe's table (getAcquire of the
    * table reference, then find's own acquire loads), then validate. find is safe racing a
