@@ -31,8 +31,7 @@ import org.junit.jupiter.api.Test;
  *   <li>a relative markdown link target, {@code [text](../src/test/java/...)}, resolved against
  *       the page's folder (web links and in-page anchors are skipped);
  *   <li>an inline code span that starts with a top-level folder or file of the repository, {@code
- *       `src/...`}, {@code `docs/...`}, {@code `jcstress/...`}, {@code `jmh/...`} (or another
- *       top-level module folder), resolved
+ *       `src/...`}, {@code `docs/...`}, {@code `jcstress/...`}, {@code `jmh/...`}, resolved
  *       against the repository root; {@code ...} inside such a path stands for any folders;
  *   <li>a token in a fenced code block (a command) that starts with {@code docs/} or {@code src/}:
  *       the recipe or source file the command runs;
@@ -66,7 +65,7 @@ class DocsLinksTest {
   /** A repository-root-relative path in a code span. */
   private static final Pattern REPO_PATH =
       Pattern.compile(
-          "(?:src|docs|jcstress|jmh|jmh-lockchoice|\\.ci|\\.mvn)/[\\w./-]*|README\\.md|pom\\.xml");
+          "(?:src|docs|jcstress|jmh|\\.ci|\\.mvn)/[\\w./-]*|README\\.md|pom\\.xml");
 
   /** A path token inside a command of a fenced block. */
   private static final Pattern COMMAND_PATH =
