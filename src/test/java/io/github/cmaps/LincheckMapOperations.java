@@ -148,8 +148,8 @@ public abstract class LincheckMapOperations {
     }
     if (map.size() != present || map.isEmpty() != (present == 0)) {
       throw new IllegalStateException(
-          "at rest the map holds " + present + " keys but size() = " + map.size()
-              + " and isEmpty() = " + map.isEmpty());
+          "at rest: containsKey finds " + present + " of the " + KEYS + " keys, but size() = "
+              + map.size() + " and isEmpty() = " + map.isEmpty());
     }
   }
 
