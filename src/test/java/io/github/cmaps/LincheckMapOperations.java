@@ -33,16 +33,16 @@ public abstract class LincheckMapOperations {
   /**
    * Distinct keys. In a map built for one mapping, the cmaps tables (4 slots) are rebuilt on the
    * second insert, and again when inserts plus the dead slots left by removals reach three;
-   * ConcurrentHashMap (2 bins) resizes on its second mapping. Three keys rather than more:
-   * operations meet on the same key more often, which caught seeded bugs in fewer histories (see
-   * docs/lincheck.md).
+   * ConcurrentHashMap (2 bins) resizes on its second mapping. Three keys rather than four:
+   * operations meet on the same key more often, and stress mode then caught a seeded resize bug
+   * that it missed with four (see docs/lincheck.md).
    */
   static final int KEYS = 3;
 
   /** Distinct values given as arguments: few, so that replace(k, old, new) and remove(k, v) hit. */
   static final int VALUES = 3;
 
-  /** The initial capacity each map is built with: as small as the constructors allow. */
+  /** The initial capacity each map is built with: one mapping, for the smallest tables. */
   protected static final int TINY_CAPACITY = 1;
 
   private final Map<Integer, Integer> map;
