@@ -9,9 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +32,8 @@ import org.junit.jupiter.api.Test;
  *
  * <ul>
  *   <li>a relative markdown link target, {@code [text](../src/test/java/...)}, resolved against
- *       the page's folder (web links and in-page anchors are skipped);
+ *       the page's folder, and its {@code #anchor}, if any, must be a heading of the linked page
+ *       (web links and in-page anchors are skipped);
  *   <li>an inline code span that starts with a top-level folder or file of the repository, {@code
  *       `src/...`}, {@code `docs/...`}, {@code `jcstress/...`}, {@code `jmh/...`}, resolved
  *       against the repository root; {@code ...} inside such a path stands for any folders;
@@ -157,8 +161,14 @@ class DocsLinksTest {
           }
           citations++;
           String file = target.replaceFirst("#.*$", "");
-          if (!Files.exists(page.getParent().resolve(file).normalize())) {
+          Path resolved = page.getParent().resolve(file).normalize();
+          if (!Files.exists(resolved)) {
             problems.add(where + ": link target does not exist: " + target);
+          } else if (target.contains("#") && file.endsWith(".md")) {
+            String anchor = target.substring(target.indexOf('#') + 1);
+            if (!anchors(resolved).contains(anchor)) {
+              problems.add(where + ": no heading for anchor #" + anchor + " in " + file);
+            }
           }
         }
         Matcher span = CODE_SPAN.matcher(line);
@@ -187,6 +197,25 @@ class DocsLinksTest {
         .as("citations found (is the scanner still reading the docs?)")
         .isGreaterThan(20);
     assertThat(problems).as("dead references in the docs").isEmpty();
+  }
+
+  /**
+   * The anchors GitHub gives the headings of a markdown page: lower case, punctuation other than
+   * hyphens and underscores dropped, spaces turned into hyphens (headings in fenced blocks are
+   * not headings).
+   */
+  private static Set<String> anchors(Path page) throws IOException {
+    Set<String> anchors = new HashSet<>();
+    boolean fenced = false;
+    for (String line : Files.readAllLines(page, StandardCharsets.UTF_8)) {
+      if (line.strip().startsWith("```")) {
+        fenced = !fenced;
+      } else if (!fenced && line.startsWith("#")) {
+        String heading = line.replaceFirst("^#+\\s*", "").strip().toLowerCase(Locale.ROOT);
+        anchors.add(heading.replaceAll("[^\\p{L}\\p{N} _-]", "").replace(' ', '-'));
+      }
+    }
+    return anchors;
   }
 
   /** README.md and every markdown page under docs/. */
