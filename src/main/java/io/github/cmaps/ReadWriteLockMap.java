@@ -3,6 +3,8 @@ package io.github.cmaps;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serializable;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Collection;
@@ -12,27 +14,38 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * A {@link ConcurrentMap} guarded by one read-write lock: any number of threads read at once,
- * a writer runs alone. This is the Java form of "a map plus an {@code RWMutex}", the simplest
- * correct design, and the only cmaps map that offers <em>atomic multi-key sections</em>:
- * {@link #read(Function)} and {@link #write(Function)} run caller code against the whole map
- * under the lock, so a check-then-act over several keys, or a consistent snapshot, is atomic.
+ * A {@link ConcurrentMap} guarded by one read-write lock: writers run alone, readers run
+ * together, and a plain {@code get} normally takes no lock at all. This is the Java form of "a
+ * map plus an {@code RWMutex}", the simplest correct design, and the only cmaps map that offers
+ * <em>atomic multi-key sections</em>: {@link #read(Function)} and {@link #write(Function)} run
+ * caller code against the whole map under the lock, so a check-then-act over several keys, or a
+ * consistent snapshot, is atomic.
  *
  * <p><b>Contract, in {@link java.util.concurrent.ConcurrentHashMap}'s terms.</b>
  * <ul>
- *   <li><em>Happens-before.</em> Every write is done under the write lock and every read under
- *       the read lock, so an update of a key happens-before any read of that key that returns
- *       the updated value, and more strongly every completed write happens-before every read or
- *       write that starts after it: each operation is linearizable.</li>
- *   <li><em>Readers and writers exclude each other.</em> A reader waits while a writer holds the
- *       lock, and a writer waits for every reader to leave. In particular a long-running
- *       function passed to {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent},
+ *   <li><em>Happens-before.</em> Every write is done under the write lock. A read either holds
+ *       the read lock or reads optimistically and keeps its answer only if no writer took the
+ *       write lock meanwhile; either way it returns the state left by the last completed write,
+ *       so an update of a key happens-before any read of that key that returns the updated
+ *       value, and more strongly every completed write happens-before every read or write that
+ *       starts after it: each operation is linearizable.</li>
+ *   <li><em>Writers exclude everyone; readers do not slow each other down.</em> A writer waits
+ *       for the threads that hold the read lock (inside {@link #read(Function)}, a snapshot for
+ *       iteration, {@code equals}, {@code hashCode}, {@code toString} or serialization, a
+ *       {@link #containsValue} scan, or a read that fell back to the lock) and for the current
+ *       writer. {@link #get} (and {@code getOrDefault}, {@code containsKey}, {@link #size},
+ *       {@code isEmpty}, and {@code computeIfAbsent} on a present key) first reads without
+ *       writing any shared memory, so concurrent readers neither delay writers nor each other.
+ *       Such a read waits only when a writer holds the write lock as it starts, or takes it
+ *       while it runs: then it falls back once to the read lock, which waits until that writer,
+ *       and any writer queued before it, has finished. In particular a long-running function
+ *       passed to {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent},
  *       {@code merge}, {@code replaceAll} or {@link #write(Function)} stalls <b>every</b> reader
  *       and writer of the map until it returns. Keep such functions short.</li>
  *   <li><em>Atomic bulk operations.</em> {@link #putAll}, {@link #clear}, {@link #replaceAll},
@@ -56,10 +69,14 @@ import java.util.function.Function;
  *   <li><em>No upgrades.</em> Writing to the map from inside {@link #read(Function)} would need
  *       the read lock to become a write lock, which deadlocks in a read-write lock; it throws
  *       {@link IllegalStateException} instead.</li>
+ *   <li><em>Keys' {@code equals}.</em> An optimistic {@code get} may call {@code equals} on keys
+ *       while a writer changes the table, and may do so again when it retries under the lock;
+ *       as in every hash map, keys' {@code equals} and {@code hashCode} must be side-effect
+ *       free.</li>
  * </ul>
  *
- * <p><b>Note:</b> because readers take a lock, a reader can be delayed by a writer; for
- * read-mostly state where reads must never wait, use a map whose reads take no lock.
+ * <p><b>Note:</b> readers can still be delayed by a writer (as above); for read-mostly state
+ * where reads must never wait, use a map whose reads take no lock.
  *
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
@@ -71,28 +88,52 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * Overview:
    *
    * One OpenTable (open addressing, keys and values interleaved in one array; see its Overview)
-   * guarded by one ReentrantReadWriteLock. Read operations take the read lock and use the
-   * table's owner-side plain probe (the lock orders them); write operations take the write lock.
-   * The table is rebuilt (doubled, or cleaned of dead slots) inside the write lock when it
-   * reaches half full, so readers never see a half-built table.
+   * guarded by one StampedLock. Write operations take the write lock and use the table's owner
+   * operations. The table is rebuilt (doubled, or cleaned of dead slots) inside the write lock
+   * when it reaches half full; the new table is filled before it is published.
    *
-   * The lock is an implementation detail: which lock (and whether readers use one at all) is
-   * decided by measurement in the jmh/ module, not by this API.
+   * Read path (get, size): optimistic, as StampedLock intends.
    *
-   * Re-entrancy. A user function runs while the write lock is held, between the lookup of its
-   * key and the store of its result. ReentrantReadWriteLock would let that function re-enter
-   * the write lock and rebuild the table under the caller's feet, so the map records the
-   * thread running a function (functionOwner, only touched under the write lock) and every
-   * write checks it first. Reads from inside a function are fine (the write lock holder may
-   * take the read lock). A write attempted while the thread holds the read lock (inside
-   * read(...)) is refused before it tries to upgrade, which would deadlock.
+   *   stamp = lock.tryOptimisticRead()    0 if a writer holds the lock -> fall back
+   *   t = tableAcquire()                  pairs with setTableRelease under the write lock
+   *   v = t.find(key, h)                  racy probe: acquire loads of slots, bounded, no throw
+   *   lock.validate(stamp)                acquire fence + state unchanged? -> return v
+   *   otherwise: read lock (beginRead), owner-side plain probe, unlock
+   *
+   * An optimistic reader writes no shared memory: the state word stays in every reader's cache
+   * in the shared state, so readers on different cores do not serialize on its cache line as
+   * they do on a pessimistic read lock, whose acquire and release are both CASes. This is safe
+   * only because OpenTable.find, run against a table that the owner is mutating or has just
+   * replaced, terminates, never throws, and dereferences only keys and values published by a
+   * release store; and because the answer is discarded unless validate() proves that no writer
+   * held the lock at any time since tryOptimisticRead, in which case the table (and the slot) it
+   * read is exactly the one the last unlockWrite left. A value that did not validate is never
+   * returned, and an exception a key's equals threw during a failed attempt is dropped too.
+   * One optimistic attempt, then the read lock: retrying optimistically would spin while a
+   * writer holds the lock, and the read lock's own queue spins briefly and then parks.
+   *
+   * Re-entrancy. StampedLock is not reentrant, so the map tracks what the current thread holds:
+   *   - writeOwner (plain, written by the write-lock holder) lets a function running under the
+   *     write lock read the map directly (a read lock would wait for itself), lets a write(...)
+   *     section nest, and lets every write refuse to run inside a function (functionOwner),
+   *     instead of rebuilding the table under the caller's feet;
+   *   - ReadRegions (a thread-local stack of maps) records the regions that hold, or stand in
+   *     for, the read lock: read(...) sections, snapshots, containsValue scans and pessimistic
+   *     gets. A write that cannot take the lock at once checks it and throws instead of waiting
+   *     for its own read lock; a read region inside another one does not lock again (a second
+   *     read lock could queue behind a writer that waits for the first). Uncontended writes and
+   *     optimistic reads never look at it.
    *
    * Iteration takes a snapshot: a copy of the table array made under the read lock, walked
    * without any lock. That makes iteration, forEach, equals, hashCode, toString and
    * serialization atomic, and lets a forEach action or an iteration loop write to the map.
    *
+   * Measured (JDK 17, 2 threads, JMH -f 1 -wi 1 -w 1s -i 3 -r 1s, uniform keys, ops/us; the
+   * commands and full tables are in the issue 8 report and docs/benchmarks.md):
+   *   RESULTS_PLACEHOLDER
+   *
    * File organization: construction, lock helpers, reads, writes, the compute family, bulk
-   * operations, views and sections, serialization.
+   * operations, views and sections, read regions, table access, serialization, VarHandles.
    */
 
   private static final long serialVersionUID = 1L;
@@ -100,17 +141,43 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   /** Mappings the default constructor makes room for without rebuilding. */
   static final int DEFAULT_CAPACITY = 16;
 
-  private final transient ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-  private final transient ReentrantReadWriteLock.ReadLock readLock = lock.readLock();
-  private final transient ReentrantReadWriteLock.WriteLock writeLock = lock.writeLock();
+  /**
+   * The lock. Its state word is written only by writers and by readers that fall back to the
+   * read lock; an optimistic reader only reads it (see Overview).
+   */
+  private final transient StampedLock lock = new StampedLock();
 
-  /** Guarded by the lock: written under the write lock, read under either lock. */
+  /**
+   * The table. Written only under the write lock, with setRelease (TABLE), because optimistic
+   * readers load it with getAcquire while a writer may be replacing it; readers that hold the
+   * read or write lock load it plain (the lock orders them).
+   */
+  @SuppressWarnings("unused") // also accessed through the TABLE VarHandle
   private transient OpenTable table;
 
-  /** Live mappings. Guarded by the lock. */
+  /**
+   * Live mappings. Written under the write lock; read under a lock, or plain by an optimistic
+   * reader of size() whose validate() decides whether the value counts.
+   */
   private transient int size;
 
-  /** The thread running a user function under the write lock, or null. Guarded by writeLock. */
+  /*
+   * Write-lock bookkeeping. All plain fields, written only by the thread holding the write lock.
+   * Other threads read writeOwner racily, but only to compare it with their own Thread: a thread
+   * can find itself there only if it stored itself there, so a stale value never misleads it
+   * (the same argument as AbstractOwnableSynchronizer's exclusiveOwnerThread).
+   */
+
+  /** The thread holding the write lock, or null. */
+  private transient Thread writeOwner;
+
+  /** The stamp of the write lock held by writeOwner. */
+  private transient long writeStamp;
+
+  /** How many times writeOwner re-entered the write lock (nested write sections). */
+  private transient int writeReentries;
+
+  /** The thread running a user function under the write lock, or null. */
   private transient Thread functionOwner;
 
   private final transient int initialTableCapacity;
@@ -146,7 +213,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    */
   public ReadWriteLockMap(int initialCapacity) {
     this.initialTableCapacity = OpenTable.capacityFor(initialCapacity);
-    this.table = new OpenTable(initialTableCapacity, true);
+    this.table = new OpenTable(initialTableCapacity, true); // published with the map itself
   }
 
   /**
@@ -163,20 +230,72 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   /* ---------------- Lock helpers -------------- */
 
   /**
-   * Takes the write lock for a public write, refusing the two re-entrant cases that would
-   * otherwise deadlock (read-to-write upgrade) or corrupt the table (a write from a function).
+   * Takes the write lock for a public write, refusing the re-entrant cases that would otherwise
+   * deadlock (a write while this thread is in a read region of this map: StampedLock cannot
+   * upgrade) or corrupt the table (a write from a function). A thread that already holds the
+   * write lock (a write section) re-enters it. Pair every call with {@link #unlockWrite()}.
    */
   private void lockForWrite() {
-    if (lock.getReadHoldCount() > 0) {
-      throw new IllegalStateException(
-          "cannot write to a ReadWriteLockMap while holding its read lock (inside read(...)):"
-              + " a read lock cannot be upgraded");
+    Thread me = Thread.currentThread();
+    if (writeOwner != me) { // plain racy read, see the field's comment
+      long stamp = lock.tryWriteLock();
+      if (stamp == 0L) {
+        // Someone holds the lock. If it is this thread's own read lock, waiting would never end.
+        // Only this contended path pays for the thread-local check.
+        if (ReadRegions.inside(this)) {
+          throw readLockCannotUpgrade();
+        }
+        stamp = lock.writeLock();
+      }
+      writeStamp = stamp;
+      writeOwner = me;
+      return;
     }
-    writeLock.lock();
-    if (functionOwner == Thread.currentThread()) {
-      writeLock.unlock();
+    if (functionOwner == me) {
       throw writeFromFunction();
     }
+    if (ReadRegions.inside(this)) { // a read(...) section nested in this thread's write section
+      throw readLockCannotUpgrade();
+    }
+    writeReentries++;
+  }
+
+  /** Releases one hold of the write lock taken by {@link #lockForWrite()}. */
+  private void unlockWrite() {
+    if (writeReentries > 0) {
+      writeReentries--;
+      return;
+    }
+    writeOwner = null; // before the unlock, which publishes it with the rest of the writes
+    lock.unlockWrite(writeStamp);
+  }
+
+  /**
+   * Enters a pessimistic read region: takes the read lock unless this thread already holds the
+   * write lock or is already in a read region of this map (StampedLock is not reentrant, and a
+   * second read lock could queue behind a waiting writer that waits for the first). Records the
+   * region so that a write attempted inside it throws instead of deadlocking. Returns the stamp
+   * to pass to {@link #endRead}, 0 when no lock was taken.
+   */
+  private long beginRead() {
+    long stamp =
+        writeOwner == Thread.currentThread() || ReadRegions.inside(this) ? 0L : lock.readLock();
+    ReadRegions.enter(this);
+    return stamp;
+  }
+
+  /** Leaves the read region entered by {@link #beginRead()}. */
+  private void endRead(long stamp) {
+    ReadRegions.exit(this);
+    if (stamp != 0L) {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  private static IllegalStateException readLockCannotUpgrade() {
+    return new IllegalStateException(
+        "cannot write to a ReadWriteLockMap while holding its read lock (inside read(...)):"
+            + " a read lock cannot be upgraded");
   }
 
   /** For writes made through a {@link #write(Function)} section, which already holds the lock. */
@@ -201,7 +320,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     }
   }
 
-  /* ---------------- Reads (read lock) -------------- */
+  /* ---------------- Reads (optimistic, then read lock) -------------- */
 
   /** Under either lock: the value of {@code key} or null. */
   @SuppressWarnings("unchecked")
@@ -211,18 +330,47 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
 
   /**
    * Returns the value to which the specified key is mapped, or {@code null} if this map contains
-   * no mapping for the key.
+   * no mapping for the key. Takes no lock unless a writer holds the write lock at the start of
+   * the lookup or takes it during the lookup (see the class comment).
    *
    * @throws NullPointerException if the specified key is null
    */
   @Override
+  @SuppressWarnings("unchecked")
   public V get(Object key) {
-    Objects.requireNonNull(key);
-    readLock.lock();
+    int h = OpenTable.hash(key); // NullPointerException for a null key
+    long stamp = lock.tryOptimisticRead(); // volatile load of the state: pairs with the last
+    if (stamp != 0L) { //                     unlockWrite, so the table it left is visible
+      Object v;
+      try {
+        // getAcquire pairs with setTableRelease: a table replaced by a racing writer is seen
+        // fully constructed. find's own acquire loads pair with the writer's release stores
+        // of slots, so even a racing probe dereferences only complete keys and values.
+        v = tableAcquire().find(key, h);
+      } catch (RuntimeException e) {
+        // A key's equals met a racing state: only an answer that validates may escape.
+        if (lock.validate(stamp)) {
+          throw e;
+        }
+        return getPessimistic(key, h);
+      }
+      // validate: acquire fence, then the state again. Unchanged means no writer took the lock
+      // since tryOptimisticRead, so v is the value the key had at that instant.
+      if (lock.validate(stamp)) {
+        return (V) v;
+      }
+    }
+    return getPessimistic(key, h);
+  }
+
+  /** The fallback of get: under the read lock (or the write lock this thread holds). */
+  @SuppressWarnings("unchecked")
+  private V getPessimistic(Object key, int h) {
+    long stamp = beginRead();
     try {
-      return getLocked(key);
+      return (V) table.getOwned(key, h);
     } finally {
-      readLock.unlock();
+      endRead(stamp);
     }
   }
 
@@ -257,7 +405,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   @Override
   public boolean containsValue(Object value) {
     Objects.requireNonNull(value);
-    readLock.lock();
+    long stamp = beginRead();
     try {
       OpenTable.Cursor c = table.cursor();
       while (c.advance()) {
@@ -267,18 +415,25 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
       }
       return false;
     } finally {
-      readLock.unlock();
+      endRead(stamp);
     }
   }
 
   /** Returns the exact number of mappings (at most {@code Integer.MAX_VALUE}). */
   @Override
   public int size() {
-    readLock.lock();
+    long stamp = lock.tryOptimisticRead();
+    if (stamp != 0L) {
+      int n = size; // plain: validate's acquire fence orders this load before its state check
+      if (lock.validate(stamp)) {
+        return n;
+      }
+    }
+    stamp = beginRead();
     try {
       return size;
     } finally {
-      readLock.unlock();
+      endRead(stamp);
     }
   }
 
@@ -295,7 +450,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     OpenTable t = table;
     if (t.needsRebuildBeforeInsert()) {
       t = t.rebuilt(size);
-      table = t; // published to readers by the write lock's unlock
+      setTableRelease(t);
     }
     t.putOwned(key, h, value, false);
     size++;
@@ -329,7 +484,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   }
 
   private void clearLocked() {
-    table = new OpenTable(initialTableCapacity, true);
+    setTableRelease(new OpenTable(initialTableCapacity, true));
     size = 0;
   }
 
@@ -349,7 +504,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     try {
       return putLocked(key, value, false);
     } finally {
-      writeLock.unlock();
+      unlockWrite();
     }
   }
 
@@ -370,7 +525,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     try {
       return putLocked(key, value, true);
     } finally {
-      writeLock.unlock();
+      unlockWrite();
     }
   }
 
@@ -388,7 +543,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     try {
       return removeLocked(key, null);
     } finally {
-      writeLock.unlock();
+      unlockWrite();
     }
   }
 
@@ -409,7 +564,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     try {
       return removeLocked(key, value) != null;
     } finally {
-      writeLock.unlock();
+      unlockWrite();
     }
   }
 
@@ -429,7 +584,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     try {
       return replaceLocked(key, oldValue, newValue) != null;
     } finally {
-      writeLock.unlock();
+      unlockWrite();
     }
   }
 
@@ -449,7 +604,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     try {
       return replaceLocked(key, null, value);
     } finally {
-      writeLock.unlock();
+      unlockWrite();
     }
   }
 
@@ -491,7 +646,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
       }
       return value;
     } finally {
-      writeLock.unlock();
+      unlockWrite();
     }
   }
 
@@ -573,7 +728,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
       }
       return value;
     } finally {
-      writeLock.unlock();
+      unlockWrite();
     }
   }
 
@@ -612,7 +767,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
         putLocked(k, v, false);
       }
     } finally {
-      writeLock.unlock();
+      unlockWrite();
     }
   }
 
@@ -627,7 +782,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     try {
       clearLocked();
     } finally {
-      writeLock.unlock();
+      unlockWrite();
     }
   }
 
@@ -660,7 +815,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
         t.replaceOwned(pairs[i], OpenTable.hash(pairs[i]), null, pairs[i + 1]);
       }
     } finally {
-      writeLock.unlock();
+      unlockWrite();
     }
   }
 
@@ -725,11 +880,11 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
 
   /** A cursor over a copy of the table, taken atomically under the read lock. */
   private OpenTable.Cursor snapshot() {
-    readLock.lock();
+    long stamp = beginRead();
     try {
       return table.snapshotCursor();
     } finally {
-      readLock.unlock();
+      endRead(stamp);
     }
   }
 
@@ -790,13 +945,16 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    */
   public <R> R read(Function<? super Map<K, V>, ? extends R> reader) {
     Objects.requireNonNull(reader);
-    readLock.lock();
-    SectionView view = new SectionView(false);
+    long stamp = beginRead();
     try {
-      return reader.apply(view);
+      SectionView view = new SectionView(false);
+      try {
+        return reader.apply(view);
+      } finally {
+        view.close();
+      }
     } finally {
-      view.close();
-      readLock.unlock();
+      endRead(stamp);
     }
   }
 
@@ -829,12 +987,15 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   public <R> R write(Function<? super Map<K, V>, ? extends R> writer) {
     Objects.requireNonNull(writer);
     lockForWrite();
-    SectionView view = new SectionView(true);
     try {
-      return writer.apply(view);
+      SectionView view = new SectionView(true);
+      try {
+        return writer.apply(view);
+      } finally {
+        view.close();
+      }
     } finally {
-      view.close();
-      writeLock.unlock();
+      unlockWrite();
     }
   }
 
@@ -972,6 +1133,62 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     }
   }
 
+  /* ---------------- Read regions -------------- */
+
+  /**
+   * The read regions of the current thread: for each map, how deeply the thread is inside a
+   * region that holds (or stands in for) its read lock, as a small stack of maps. StampedLock
+   * does not know which threads hold its read lock, and the map needs that on two slow paths
+   * only: a write that found the lock taken (this thread's own read lock would deadlock it) and a
+   * pessimistic read (this thread must not take the read lock twice). Optimistic reads and
+   * uncontended writes never touch it.
+   */
+  private static final class ReadRegions {
+    private static final ThreadLocal<ReadRegions> CURRENT = ThreadLocal.withInitial(ReadRegions::new);
+
+    private Object[] maps = new Object[4];
+    private int depth;
+
+    static boolean inside(Object map) {
+      ReadRegions r = CURRENT.get();
+      for (int i = r.depth - 1; i >= 0; i--) {
+        if (r.maps[i] == map) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    static void enter(Object map) {
+      ReadRegions r = CURRENT.get();
+      if (r.depth == r.maps.length) {
+        r.maps = java.util.Arrays.copyOf(r.maps, r.depth * 2);
+      }
+      r.maps[r.depth++] = map;
+    }
+
+    /** Regions nest (try/finally), so the innermost one is on top. */
+    static void exit(Object map) {
+      ReadRegions r = CURRENT.get();
+      r.maps[--r.depth] = null;
+    }
+  }
+
+  /* ---------------- Table access -------------- */
+
+  /** Optimistic readers: the current table (acquire; pairs with setTableRelease). */
+  private OpenTable tableAcquire() {
+    return (OpenTable) TABLE.getAcquire(this);
+  }
+
+  /**
+   * Under the write lock: publishes a new table. Release, because optimistic readers load the
+   * field without the lock (tableAcquire); the unlock then publishes it to locked readers.
+   */
+  private void setTableRelease(OpenTable t) {
+    TABLE.setRelease(this, t);
+  }
+
   /* ---------------- Serialization -------------- */
 
   /**
@@ -992,5 +1209,18 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    */
   private void readObject(ObjectInputStream in) throws InvalidObjectException {
     throw new InvalidObjectException("ReadWriteLockMap is deserialized through its proxy");
+  }
+
+  /* ---------------- VarHandle mechanics -------------- */
+
+  private static final VarHandle TABLE;
+
+  static {
+    try {
+      TABLE =
+          MethodHandles.lookup().findVarHandle(ReadWriteLockMap.class, "table", OpenTable.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
   }
 }
