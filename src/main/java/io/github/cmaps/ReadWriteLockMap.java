@@ -100,6 +100,17 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    *   lock.validate(stamp)                acquire fence + state unchanged? -> return v
    *   otherwise: read lock (beginRead), owner-side plain probe, unlock
    *
+   * Memory ordering of the optimistic read. tryOptimisticRead is a volatile load of the lock
+   * state; it reads the value the last unlockWrite stored (a release), so everything that writer
+   * did, its table and slot stores included, is visible. The loads that follow may race with a
+   * new writer; each is an acquire (table reference, key slot, value slot, overflow root) that
+   * pairs with the writer's release store of the same location, so nothing half-built is ever
+   * dereferenced. validate issues an acquire fence and loads the state again: the probe's loads
+   * are ordered before that check, and an unchanged write version means no writer took the lock
+   * between the two state loads, so the value is the key's value at tryOptimisticRead (the
+   * linearization point). Pessimistic readers instead pair their readLock with that unlockWrite
+   * and read plain, like the writer itself.
+   *
    * An optimistic reader writes no shared memory: the state word stays in every reader's cache
    * in the shared state, so readers on different cores do not serialize on its cache line as
    * they do on a pessimistic read lock, whose acquire and release are both CASes. This is safe
@@ -113,7 +124,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * writer holds the lock, and the read lock's own queue spins briefly and then parks.
    *
    * Re-entrancy. StampedLock is not reentrant, so the map tracks what the current thread holds:
-   *   - writeOwner (plain, written by the write-lock holder) lets a function running under the
+   *   - Lock.writeOwner (plain, written by the write-lock holder) lets a function running under the
    *     write lock read the map directly (a read lock would wait for itself), lets a write(...)
    *     section nest, and lets every write refuse to run inside a function (functionOwner),
    *     instead of rebuilding the table under the caller's feet;
@@ -142,43 +153,23 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   static final int DEFAULT_CAPACITY = 16;
 
   /**
-   * The lock. Its state word is written only by writers and by readers that fall back to the
-   * read lock; an optimistic reader only reads it (see Overview).
+   * The lock and the write-lock bookkeeping. Its state word is written only by writers and by
+   * readers that fall back to the read lock; an optimistic reader only reads it (see Overview).
    */
-  private final transient StampedLock lock = new StampedLock();
+  private final transient Lock lock = new Lock();
 
   /**
    * The table. Written only under the write lock, with setRelease (TABLE), because optimistic
    * readers load it with getAcquire while a writer may be replacing it; readers that hold the
    * read or write lock load it plain (the lock orders them).
    */
-  @SuppressWarnings("unused") // also accessed through the TABLE VarHandle
-  private transient OpenTable table;
+  private transient OpenTable table; // also accessed through the TABLE VarHandle
 
   /**
    * Live mappings. Written under the write lock; read under a lock, or plain by an optimistic
    * reader of size() whose validate() decides whether the value counts.
    */
   private transient int size;
-
-  /*
-   * Write-lock bookkeeping. All plain fields, written only by the thread holding the write lock.
-   * Other threads read writeOwner racily, but only to compare it with their own Thread: a thread
-   * can find itself there only if it stored itself there, so a stale value never misleads it
-   * (the same argument as AbstractOwnableSynchronizer's exclusiveOwnerThread).
-   */
-
-  /** The thread holding the write lock, or null. */
-  private transient Thread writeOwner;
-
-  /** The stamp of the write lock held by writeOwner. */
-  private transient long writeStamp;
-
-  /** How many times writeOwner re-entered the write lock (nested write sections). */
-  private transient int writeReentries;
-
-  /** The thread running a user function under the write lock, or null. */
-  private transient Thread functionOwner;
 
   private final transient int initialTableCapacity;
 
@@ -237,7 +228,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    */
   private void lockForWrite() {
     Thread me = Thread.currentThread();
-    if (writeOwner != me) { // plain racy read, see the field's comment
+    if (lock.writeOwner != me) { // plain racy read, see Lock's comment
       long stamp = lock.tryWriteLock();
       if (stamp == 0L) {
         // Someone holds the lock. If it is this thread's own read lock, waiting would never end.
@@ -247,27 +238,27 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
         }
         stamp = lock.writeLock();
       }
-      writeStamp = stamp;
-      writeOwner = me;
+      lock.writeStamp = stamp;
+      lock.writeOwner = me;
       return;
     }
-    if (functionOwner == me) {
+    if (lock.functionOwner == me) {
       throw writeFromFunction();
     }
     if (ReadRegions.inside(this)) { // a read(...) section nested in this thread's write section
       throw readLockCannotUpgrade();
     }
-    writeReentries++;
+    lock.writeReentries++;
   }
 
   /** Releases one hold of the write lock taken by {@link #lockForWrite()}. */
   private void unlockWrite() {
-    if (writeReentries > 0) {
-      writeReentries--;
+    if (lock.writeReentries > 0) {
+      lock.writeReentries--;
       return;
     }
-    writeOwner = null; // before the unlock, which publishes it with the rest of the writes
-    lock.unlockWrite(writeStamp);
+    lock.writeOwner = null; // before the unlock, which publishes it with the rest of the writes
+    lock.unlockWrite(lock.writeStamp);
   }
 
   /**
@@ -278,8 +269,8 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * to pass to {@link #endRead}, 0 when no lock was taken.
    */
   private long beginRead() {
-    long stamp =
-        writeOwner == Thread.currentThread() || ReadRegions.inside(this) ? 0L : lock.readLock();
+    boolean held = lock.writeOwner == Thread.currentThread() || ReadRegions.inside(this);
+    long stamp = held ? 0L : lock.readLock();
     ReadRegions.enter(this);
     return stamp;
   }
@@ -300,7 +291,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
 
   /** For writes made through a {@link #write(Function)} section, which already holds the lock. */
   private void checkNotInFunction() {
-    if (functionOwner == Thread.currentThread()) {
+    if (lock.functionOwner == Thread.currentThread()) {
       throw writeFromFunction();
     }
   }
@@ -312,11 +303,11 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
 
   /** Runs a user function as the function owner; the caller holds the write lock. */
   private <T, U, R> R applyOwned(BiFunction<T, U, R> f, T t, U u) {
-    functionOwner = Thread.currentThread();
+    lock.functionOwner = Thread.currentThread();
     try {
       return f.apply(t, u);
     } finally {
-      functionOwner = null;
+      lock.functionOwner = null;
     }
   }
 
@@ -1133,6 +1124,36 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     }
   }
 
+  /* ---------------- The lock -------------- */
+
+  /**
+   * The StampedLock plus what the map must know about its holders, which StampedLock does not
+   * track. The fields live in the lock object so that a writer's bookkeeping stores dirty the
+   * cache line that its lock and unlock dirty anyway, not the map object that every optimistic
+   * reader loads its {@code lock} and {@code table} references from.
+   *
+   * <p>All fields are plain and written only by the thread holding the write lock. Other threads
+   * read {@code writeOwner} racily, but only to compare it with their own thread: a thread finds
+   * itself there only if it stored itself there, so a stale value never misleads it (the argument
+   * of {@code AbstractOwnableSynchronizer}'s owner field).
+   */
+  @SuppressWarnings("serial") // never serialized: the map's field is transient
+  private static final class Lock extends StampedLock {
+    private static final long serialVersionUID = 1L;
+
+    /** The thread holding the write lock, or null. */
+    Thread writeOwner;
+
+    /** The stamp of the write lock held by writeOwner. */
+    long writeStamp;
+
+    /** How many times writeOwner re-entered the write lock (nested write sections). */
+    int writeReentries;
+
+    /** The thread running a user function under the write lock, or null. */
+    Thread functionOwner;
+  }
+
   /* ---------------- Read regions -------------- */
 
   /**
@@ -1144,7 +1165,8 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * uncontended writes never touch it.
    */
   private static final class ReadRegions {
-    private static final ThreadLocal<ReadRegions> CURRENT = ThreadLocal.withInitial(ReadRegions::new);
+    private static final ThreadLocal<ReadRegions> CURRENT =
+        ThreadLocal.withInitial(ReadRegions::new);
 
     private Object[] maps = new Object[4];
     private int depth;
