@@ -42,9 +42,11 @@ import java.util.function.Function;
  *       writer. {@link #get} (and {@code getOrDefault}, {@code containsKey}, {@link #size},
  *       {@code isEmpty}, and {@code computeIfAbsent} on a present key) first reads without
  *       writing any shared memory, so concurrent readers neither delay writers nor each other.
- *       Such a read waits only when a writer holds the write lock as it starts, or takes it
- *       while it runs: then it falls back once to the read lock, which waits until that writer,
- *       and any writer queued before it, has finished. In particular a long-running function
+ *       Such a read waits only while writers keep it from validating: each attempt fails if a
+ *       writer holds the write lock as it starts or takes it while it runs, and after a few
+ *       failed attempts in a row (spaced by {@link Thread#onSpinWait()}) the read takes the
+ *       read lock, which waits until the writer holding the lock, and any writer queued before
+ *       the reader, has finished. In particular a long-running function
  *       passed to {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent},
  *       {@code merge}, {@code replaceAll} or {@link #write(Function)} stalls <b>every</b> reader
  *       and writer of the map until it returns. Keep such functions short.</li>
@@ -120,8 +122,12 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * held the lock at any time since tryOptimisticRead, in which case the table (and the slot) it
    * read is exactly the one the last unlockWrite left. A value that did not validate is never
    * returned, and an exception a key's equals threw during a failed attempt is dropped too.
-   * One optimistic attempt, then the read lock: retrying optimistically would spin while a
-   * writer holds the lock, and the read lock's own queue spins briefly and then parks.
+   * Failure: a get retries optimistically up to OPTIMISTIC_ATTEMPTS times, with
+   * Thread.onSpinWait between attempts, while a writer holds the lock or intervenes; a short
+   * write (a put is a probe and a store) is usually over by then, and the reader has still
+   * written nothing. Then it takes the read lock, which queues behind the writer and parks. A
+   * thread that holds the write lock itself (a function reading the map) goes straight to the
+   * locked path. size() makes one optimistic attempt.
    *
    * Re-entrancy. StampedLock is not reentrant, so the map tracks what the current thread holds:
    *   - Lock.writeOwner (plain, written by the write-lock holder) lets a function running under the
@@ -151,6 +157,9 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
 
   /** Mappings the default constructor makes room for without rebuilding. */
   static final int DEFAULT_CAPACITY = 16;
+
+  /** Optimistic attempts of a get before it takes the read lock (see Overview). */
+  static final int OPTIMISTIC_ATTEMPTS = 8;
 
   /**
    * The lock and the write-lock bookkeeping. Its state word is written only by writers and by
@@ -330,28 +339,35 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   @SuppressWarnings("unchecked")
   public V get(Object key) {
     int h = OpenTable.hash(key); // NullPointerException for a null key
-    long stamp = lock.tryOptimisticRead(); // volatile load of the state: pairs with the last
-    if (stamp != 0L) { //                     unlockWrite, so the table it left is visible
-      Object v;
-      try {
-        // getAcquire pairs with setTableRelease: a table replaced by a racing writer is seen
-        // fully constructed. find's own acquire loads pair with the writer's release stores
-        // of slots, so even a racing probe dereferences only complete keys and values.
-        v = tableAcquire().find(key, h);
-      } catch (RuntimeException e) {
-        // A key's equals met a racing state: only an answer that validates may escape.
-        if (lock.validate(stamp)) {
-          throw e;
+    for (int attempt = 1; ; attempt++) {
+      long stamp = lock.tryOptimisticRead(); // volatile load of the state: pairs with the last
+      if (stamp != 0L) { //                     unlockWrite, so the table it left is visible
+        Object v;
+        try {
+          // getAcquire pairs with setTableRelease: a table replaced by a racing writer is seen
+          // fully constructed. find's own acquire loads pair with the writer's release stores
+          // of slots, so even a racing probe dereferences only complete keys and values.
+          v = tableAcquire().find(key, h);
+        } catch (RuntimeException e) {
+          // A key's equals met a racing state: only an answer that validates may escape.
+          if (lock.validate(stamp)) {
+            throw e;
+          }
+          v = null; // discarded: validate failed
         }
+        // validate: acquire fence, then the state again. Unchanged means no writer took the
+        // lock since tryOptimisticRead, so v is the value the key had at that instant.
+        if (lock.validate(stamp)) {
+          return (V) v;
+        }
+      } else if (lock.writeOwner == Thread.currentThread()) {
+        return getPessimistic(key, h); // a function reading: this thread holds the write lock
+      }
+      if (attempt >= OPTIMISTIC_ATTEMPTS) {
         return getPessimistic(key, h);
       }
-      // validate: acquire fence, then the state again. Unchanged means no writer took the lock
-      // since tryOptimisticRead, so v is the value the key had at that instant.
-      if (lock.validate(stamp)) {
-        return (V) v;
-      }
+      Thread.onSpinWait(); // a writer is working: give it a moment, without touching the lock
     }
-    return getPessimistic(key, h);
   }
 
   /** The fallback of get: under the read lock (or the write lock this thread holds). */
