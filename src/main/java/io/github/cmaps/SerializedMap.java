@@ -25,7 +25,8 @@ final class SerializedMap implements Serializable {
   /** Which map to rebuild. The ordinal is part of the serialized form: only append. */
   enum Kind {
     READ_WRITE_LOCK(ReadWriteLockMap::new),
-    LOCK_FREE_READ(LockFreeReadMap::new);
+    LOCK_FREE_READ(LockFreeReadMap::new),
+    STRIPED_LOCK(StripedLockMap::new);
 
     private final IntFunction<ConcurrentMap<Object, Object>> factory;
 

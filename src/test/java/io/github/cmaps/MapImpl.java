@@ -32,6 +32,8 @@ enum MapImpl {
       VALIDATING_DESERIALIZATION),
   LOCK_FREE_READ(LockFreeReadMap::new, LockFreeReadMap::new,
       WRITE_FROM_FUNCTION_THROWS, VALIDATING_DESERIALIZATION),
+  STRIPED_LOCK(StripedLockMap::new, StripedLockMap::new,
+      WRITE_FROM_FUNCTION_THROWS, VALIDATING_DESERIALIZATION),
   CONCURRENT_HASH_MAP(ConcurrentHashMap::new, ConcurrentHashMap::new);
 
   private final Supplier<? extends ConcurrentMap<?, ?>> create;

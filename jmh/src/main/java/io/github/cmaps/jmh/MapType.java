@@ -27,8 +27,8 @@ public enum MapType {
   /** Lock-free reads over an open-addressing table, writes under a lock, incremental resize. */
   LockFreeReadMap(io.github.cmaps.LockFreeReadMap::new),
 
-  // Not yet on main; one line when it lands:
-  // StripedLockMap(io.github.cmaps.StripedLockMap::new),
+  /** Independent stripes, each a StampedLock over its own table; optimistic reads. */
+  StripedLockMap(io.github.cmaps.StripedLockMap::new),
 
   /* ---------------- Baselines and competitors ---------------- */
 
