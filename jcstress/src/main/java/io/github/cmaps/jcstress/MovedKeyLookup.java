@@ -21,9 +21,10 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * hashes collide sit one after another along a probe sequence. Removing the head of such a chain
  * leaves a dead slot in front of the others; the lookup of a follower must probe past it. A
  * rebuild then drops the dead slot and places every key at a new position. A lookup that races
- * these steps, or reads a half-built table, reports a follower missing. {@code ReadWriteLockMap}
- * is safe by its lock (readers never see a rebuild in progress); {@code LockFreeReadMap}'s readers
- * take no lock and rely on the table's own ordering (at this size it copies the table whole and
+ * these steps, or reads a half-built table, reports a follower missing. {@code ReadWriteLockMap}'s
+ * optimistic readers may probe a table being rebuilt, and are safe because they discard any answer
+ * that their lock's validation does not confirm; {@code LockFreeReadMap}'s readers take no lock and
+ * rely on the table's own ordering (at this size it copies the table whole and
  * publishes the copy; {@link IncrementalResizeLookup} covers its slice-by-slice resize).
  * {@code HashMap} fails here through its resize, as in {@link GetDuringResize}.
  *
