@@ -125,6 +125,26 @@ public class GetDuringRebuild {
     }
   }
 
+  /** cmaps' StripedLockMap (one stripe, see MapUnderTest): held to the same outcomes. */
+  @JCStressTest
+  @JCStressMeta(GetDuringRebuild.class)
+  @State
+  public static class StripedLockMapTest extends Scenario {
+    public StripedLockMapTest() {
+      super(MapUnderTest.STRIPED_LOCK_MAP);
+    }
+
+    @Actor
+    public void writer() {
+      insertNewKey();
+    }
+
+    @Actor
+    public void reader(II_Result r) {
+      lookUp(r);
+    }
+  }
+
   /** The reference: no rebuild here, a plain race of lookups with an insert. */
   @JCStressTest
   @JCStressMeta(GetDuringRebuild.class)
