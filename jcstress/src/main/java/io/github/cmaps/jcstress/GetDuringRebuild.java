@@ -13,7 +13,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * Scenario 13: a lookup racing a rebuild that drops dead slots finds every present key and none of
+ * Scenario 14: a lookup racing a rebuild that drops dead slots finds every present key and none of
  * the removed ones.
  *
  * <p><b>Hazard.</b> An open-addressing table leaves a marker in the slot of a removed key, and the
