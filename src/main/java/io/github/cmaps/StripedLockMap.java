@@ -117,8 +117,9 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * Read path. tryOptimisticRead, then OpenTable.find on the stripe's table (getAcquire of the
    * table reference, then find's own acquire loads), then validate. find is safe racing a
    * writer: it terminates and never throws. If validate fails (a writer came in), the value
-   * found is discarded and the read is redone under the read lock (getOwned). So a read returns
-   * only a validated value, or one read under the lock.
+   * found is discarded and the optimistic read retried a few times (see Spinning), then redone
+   * under the read lock (getOwned). So a read returns only a validated value, or one read under
+   * the lock.
    *
    * Write path. writeLock on the key's stripe, OpenTable's owner operations (getOwned,
    * putOwned, replaceOwned: plain probes ordered by the lock, slot stores published with
