@@ -161,7 +161,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
 
   /* ---------------- Construction -------------- */
 
-  /** Creates an empty map with room for 16 mappings before it first resizes. */
+  /** Creates an empty map with room for at least 16 mappings before it first resizes. */
   public LockFreeReadMap() {
     this(DEFAULT_CAPACITY);
   }

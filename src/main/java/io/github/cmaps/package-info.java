@@ -4,9 +4,9 @@
  *
  * <h2>Which map when</h2>
  * <ul>
- *   <li>{@link io.github.cmaps.ReadWriteLockMap}: one read-write lock over one hash table; the
- *       simplest correct design, and the only one that offers atomic multi-key sections
- *       ({@code read}/{@code write}).</li>
+ *   <li>{@link io.github.cmaps.ReadWriteLockMap}: one read-write lock over one hash table, with
+ *       optimistic (lock-free unless a writer intervenes) reads; the simplest correct design,
+ *       and the only one that offers atomic multi-key sections ({@code read}/{@code write}).</li>
  *   <li>{@link io.github.cmaps.StripedLockMap}: the keys split over independent stripes, each a
  *       lock over its own table; writers of different stripes run in parallel and reads are
  *       optimistic, so it suits write-heavy sharing. Bulk operations are not atomic.</li>

@@ -19,9 +19,10 @@ import junit.framework.TestSuite;
  * {@code keySet}, {@code values} and {@code entrySet} views, and of its reserialized copy) for
  * one {@link MapImpl}: about 1,750 tests. Surefire names its reports after the test class, so
  * each map has a tiny class of its own that calls {@link #of}, named for the map ({@code
- * ReadWriteLockMapConformanceTest}); {@link MapImplTest} checks that every map has one. A failure's message starts with the
- * generated test's full name, which says the map, the view and the size, for example {@code
- * testAdd_unsupportedNotPresent[ConcurrentHashMap entrySet [collection size: one]]}.
+ * ReadWriteLockMapConformanceTest}); {@link MapImplTest} checks that every map has one. A
+ * failure's message starts with the generated test's full name, which says the map, the view
+ * and the size, for example {@code testAdd_unsupportedNotPresent[ConcurrentHashMap entrySet
+ * [collection size: one]]}.
  *
  * <p>The features are everything a cmaps map promises: put and remove, removal through view
  * iterators, serialization, any size. No null-permitting feature is declared: the maps reject

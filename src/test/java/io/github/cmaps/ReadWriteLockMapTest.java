@@ -367,6 +367,98 @@ class ReadWriteLockMapTest {
     assertThat(map).hasSize(5);
   }
 
+  /* ---------------- Optimistic reads and the non-reentrant lock -------------- */
+
+  @Test
+  void getDuringAWriteSectionWaitsForItAndSeesItsWrites() throws InterruptedException {
+    ReadWriteLockMap<String, Integer> map = abc();
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicReference<Integer> seen = new AtomicReference<>();
+    Race.runClean(TIMEOUT,
+        () -> map.write(m -> {
+          m.put("a", 10);
+          inside.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+          m.put("a", 11);
+          return null;
+        }),
+        () -> {
+          try {
+            inside.await();
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+          Thread releaser = new Thread(() -> {
+            try {
+              Thread.sleep(100); // long enough for the get to give up on optimism and wait
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            release.countDown();
+          });
+          releaser.start();
+          // The section holds the write lock: no optimistic read validates, and the read lock
+          // waits for the section, so the get sees its last write, never 1 or 10.
+          seen.set(map.get("a"));
+        });
+    assertThat(seen.get()).isEqualTo(11);
+  }
+
+  @Test
+  void functionReadsTheMapThroughEveryReadOperationWithoutDeadlock() {
+    ReadWriteLockMap<String, Integer> map = abc();
+    List<Object> seen = new ArrayList<>();
+    Race.runClean(TIMEOUT, () -> map.compute("a", (k, v) -> {
+      seen.add(map.get("b"));
+      seen.add(map.size());
+      seen.add(map.containsValue(3));
+      seen.add(new HashMap<>(map).size());
+      seen.add(map.read(m -> m.get("c")));
+      seen.add(catchThrowable(() -> map.put("x", 1)) instanceof IllegalStateException);
+      return v + 1;
+    }));
+    assertThat(seen).containsExactly(2, 3, true, 3, 3, true);
+    assertThat(map).isEqualTo(Map.of("a", 2, "b", 2, "c", 3));
+  }
+
+  @Test
+  void readsNestedInAReadSectionDoNotQueueBehindAWaitingWriter() {
+    ReadWriteLockMap<String, Integer> map = abc();
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    List<Object> seen = new ArrayList<>();
+    Race.runClean(TIMEOUT,
+        () -> map.read(m -> {
+          inside.countDown();
+          try {
+            Thread.sleep(200); // the writer is now queued, waiting for this section
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+          // A second read lock would queue behind that writer, which waits for this thread.
+          seen.add(map.size());
+          seen.add(map.containsValue(2));
+          seen.add(new HashMap<>(map).size());
+          seen.add(map.read(inner -> inner.get("a")));
+          seen.add(map.get("c"));
+          return null;
+        }),
+        () -> {
+          try {
+            inside.await();
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+          map.put("w", 1);
+        });
+    assertThat(seen).containsExactly(3, true, 3, 1, 3);
+    assertThat(map).containsEntry("w", 1);
+  }
+
   /* ---------------- Bulk operations are atomic for readers -------------- */
 
   private static final int BATCH = 200;

@@ -2,6 +2,7 @@ package io.github.cmaps.demo;
 
 import io.github.cmaps.LockFreeReadMap;
 import io.github.cmaps.ReadWriteLockMap;
+import io.github.cmaps.StripedLockMap;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -36,6 +37,7 @@ public final class Demo {
       // The cmaps maps.
       new Subject("ReadWriteLockMap", ReadWriteLockMap::new),
       new Subject("LockFreeReadMap", LockFreeReadMap::new),
+      new Subject("StripedLockMap", StripedLockMap::new),
       // Baselines from the JDK.
       new Subject("ConcurrentHashMap", ConcurrentHashMap::new),
       new Subject("synchronizedMap(HashMap)", () -> Collections.synchronizedMap(new HashMap<>())));

@@ -38,6 +38,13 @@ public enum MapType {
   /** One monitor around a {@link HashMap}: the simplest thread-safe map. */
   SynchronizedHashMap(() -> Collections.synchronizedMap(new HashMap<>())),
 
+  /**
+   * A {@link HashMap} behind a {@link java.util.concurrent.locks.ReentrantReadWriteLock}
+   * (benchmark-only, {@link RwlHashMap}): shows how a pessimistic read lock makes concurrent
+   * readers slower than one monitor.
+   */
+  ReentrantRwlHashMap(RwlHashMap::new),
+
   /** Cliff Click's lock-free open-addressing map, from JCTools. */
   NonBlockingHashMap(org.jctools.maps.NonBlockingHashMap::new),
 

@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * differs) under a read-heavy and a write-heavy mix, two threads, uniform keys.
  *
  * <pre>
- * java -jar jmh-lockchoice/target/benchmarks.jar StripedLockChoiceBenchmark
- * java -jar jmh-lockchoice/target/benchmarks.jar StripedLockChoiceBenchmark -p lock=stamped -p padded=false,true -p spins=64
+ * java -jar jmh/target/benchmarks.jar StripedLockChoiceBenchmark
+ * java -jar jmh/target/benchmarks.jar StripedLockChoiceBenchmark -p lock=stamped -p padded=false,true -p spins=64
  * </pre>
  *
  * <p>Each thread walks its own pre-generated stream of random ints: the low 16 bits pick one of

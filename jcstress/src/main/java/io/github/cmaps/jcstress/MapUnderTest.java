@@ -1,0 +1,122 @@
+package io.github.cmaps.jcstress;
+
+import io.github.cmaps.LockFreeReadMap;
+import io.github.cmaps.ReadWriteLockMap;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The maps the suite runs against, each with the facts about its sizing that the scenarios need.
+ *
+ * <p>Several scenarios race an operation against a resize. For that, each test instance builds a
+ * fresh map with the default constructor and fills it with exactly {@link #entriesBeforeGrowth()}
+ * keys, so that the map is full to its growth threshold but has not grown yet; the next insert of a
+ * new key makes it grow. {@link IncrementalResizeLookup} does the same at a larger size,
+ * {@link #entriesBeforeLargeGrowth()}: the first growth of a table of 2048 slots or bins, large
+ * enough that {@code LockFreeReadMap} resizes incrementally instead of copying the table whole.
+ * Thresholds differ between maps, so each map states its own; the comment on each constant derives
+ * the numbers from the map's sizing rules, and {@code MapUnderTestTest} (run by the module's build)
+ * checks them by watching the map's {@code table} field change.
+ *
+ * <p>To add a map: add a constant here, then one nested class per scenario holder (see the module
+ * README).
+ */
+enum MapUnderTest {
+
+  /**
+   * {@code new ReadWriteLockMap<>()} makes room for 16 mappings with an open-addressing table of
+   * 64 slots, and rebuilds it (doubling it while live keys fill a quarter of it) on the insert that
+   * would take its used slots, live or dead, to half the capacity: after 31 keys in 64 slots, and
+   * after 1023 keys in 2048 slots.
+   */
+  READ_WRITE_LOCK_MAP(31, 1023) {
+    @Override
+    <K, V> Map<K, V> create() {
+      return new ReadWriteLockMap<>();
+    }
+  },
+
+  /**
+   * {@code new LockFreeReadMap<>()} sizes and grows its table like {@code ReadWriteLockMap}: 31
+   * keys fill 64 slots, 1023 keys fill 2048. Tables of up to {@code LockFreeReadMap.SMALL_TABLE}
+   * (1024) slots are copied whole and published in one step; from 2048 slots on, each write
+   * migrates a slice of the old table into the new one.
+   */
+  LOCK_FREE_READ_MAP(31, 1023) {
+    @Override
+    <K, V> Map<K, V> create() {
+      return new LockFreeReadMap<>();
+    }
+  },
+
+  /**
+   * The reference. {@code new ConcurrentHashMap<>()} starts with 16 bins and a size control of
+   * 12 (three quarters of the bins), and after an insert transfers to twice the bins once the
+   * count reaches the size control: 11 keys leave 16 bins one insert short, 1535 keys leave 2048
+   * bins one insert short.
+   */
+  CONCURRENT_HASH_MAP(11, 1535) {
+    @Override
+    <K, V> Map<K, V> create() {
+      return new ConcurrentHashMap<>();
+    }
+  },
+
+  /**
+   * The negative control, not thread-safe. {@code new HashMap<>()} allocates 16 bins on first use
+   * and doubles them when an insert takes the size above three quarters of the bins: 12 keys fill
+   * 16 bins, 1536 keys fill 2048.
+   */
+  HASH_MAP(12, 1536) {
+    @Override
+    <K, V> Map<K, V> create() {
+      return new HashMap<>();
+    }
+  };
+
+  private final int entriesBeforeGrowth;
+  private final int entriesBeforeLargeGrowth;
+
+  MapUnderTest(int entriesBeforeGrowth, int entriesBeforeLargeGrowth) {
+    this.entriesBeforeGrowth = entriesBeforeGrowth;
+    this.entriesBeforeLargeGrowth = entriesBeforeLargeGrowth;
+  }
+
+  /** A new, empty map built with the map's default constructor. */
+  abstract <K, V> Map<K, V> create();
+
+  /** How many keys a new map holds before the next new key makes it grow for the first time. */
+  int entriesBeforeGrowth() {
+    return entriesBeforeGrowth;
+  }
+
+  /**
+   * How many keys a new map holds before the next new key makes its table of 2048 slots (or bins)
+   * grow.
+   */
+  int entriesBeforeLargeGrowth() {
+    return entriesBeforeLargeGrowth;
+  }
+
+  /**
+   * A new map holding keys {@code Keys.key(0)} to {@code Keys.key(entriesBeforeGrowth() - 1)}, each
+   * mapped to its index, so that the next new key makes it grow.
+   */
+  Map<Integer, Integer> filledToThreshold() {
+    return filledWith(entriesBeforeGrowth);
+  }
+
+  /** Like {@link #filledToThreshold()}, with {@link #entriesBeforeLargeGrowth()} keys. */
+  Map<Integer, Integer> filledToLargeThreshold() {
+    return filledWith(entriesBeforeLargeGrowth);
+  }
+
+  private Map<Integer, Integer> filledWith(int keys) {
+    Map<Integer, Integer> map = create();
+    for (int i = 0; i < keys; i++) {
+      map.put(Keys.key(i), i);
+    }
+    return map;
+  }
+}
