@@ -94,6 +94,31 @@ public class ComputeIfAbsentRace {
     }
   }
 
+  /** cmaps' StripedLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(ComputeIfAbsentRace.class)
+  @State
+  public static class StripedLockMapTest extends Scenario {
+    public StripedLockMapTest() {
+      super(MapUnderTest.STRIPED_LOCK_MAP);
+    }
+
+    @Actor
+    public void actor1(III_Result r) {
+      r.r1 = computeIfAbsent();
+    }
+
+    @Actor
+    public void actor2(III_Result r) {
+      r.r2 = computeIfAbsent();
+    }
+
+    @Arbiter
+    public void arbiter(III_Result r) {
+      r.r3 = runs();
+    }
+  }
+
   /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
   @JCStressTest
   @JCStressMeta(ComputeIfAbsentRace.class)

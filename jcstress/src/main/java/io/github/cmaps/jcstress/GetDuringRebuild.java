@@ -13,7 +13,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * Scenario 13: a lookup racing a rebuild that drops dead slots finds every present key and none of
+ * Scenario 14: a lookup racing a rebuild that drops dead slots finds every present key and none of
  * the removed ones.
  *
  * <p><b>Hazard.</b> An open-addressing table leaves a marker in the slot of a removed key, and the
@@ -112,6 +112,26 @@ public class GetDuringRebuild {
   public static class LockFreeReadMapTest extends Scenario {
     public LockFreeReadMapTest() {
       super(MapUnderTest.LOCK_FREE_READ_MAP);
+    }
+
+    @Actor
+    public void writer() {
+      insertNewKey();
+    }
+
+    @Actor
+    public void reader(II_Result r) {
+      lookUp(r);
+    }
+  }
+
+  /** cmaps' StripedLockMap (one stripe, see MapUnderTest): held to the same outcomes. */
+  @JCStressTest
+  @JCStressMeta(GetDuringRebuild.class)
+  @State
+  public static class StripedLockMapTest extends Scenario {
+    public StripedLockMapTest() {
+      super(MapUnderTest.STRIPED_LOCK_MAP);
     }
 
     @Actor

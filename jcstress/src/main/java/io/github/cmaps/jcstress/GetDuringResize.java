@@ -88,6 +88,26 @@ public class GetDuringResize {
     }
   }
 
+  /** cmaps' StripedLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(GetDuringResize.class)
+  @State
+  public static class StripedLockMapTest extends Scenario {
+    public StripedLockMapTest() {
+      super(MapUnderTest.STRIPED_LOCK_MAP);
+    }
+
+    @Actor
+    public void writer() {
+      insertNewKey();
+    }
+
+    @Actor
+    public void reader(II_Result r) {
+      lookUpPresentKeys(r);
+    }
+  }
+
   /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
   @JCStressTest
   @JCStressMeta(GetDuringResize.class)

@@ -137,6 +137,26 @@ public class IncrementalResizeLookup {
     }
   }
 
+  /** cmaps' StripedLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(IncrementalResizeLookup.class)
+  @State
+  public static class StripedLockMapTest extends Scenario {
+    public StripedLockMapTest() {
+      super(MapUnderTest.STRIPED_LOCK_MAP);
+    }
+
+    @Actor
+    public void writer() {
+      resize();
+    }
+
+    @Actor
+    public void reader(II_Result r) {
+      lookUp(r);
+    }
+  }
+
   /** cmaps' LockFreeReadMap: the map this scenario is written for. */
   @JCStressTest
   @JCStressMeta(IncrementalResizeLookup.class)

@@ -101,6 +101,31 @@ public class InsertsAcrossResize {
     }
   }
 
+  /** cmaps' StripedLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(InsertsAcrossResize.class)
+  @State
+  public static class StripedLockMapTest extends Scenario {
+    public StripedLockMapTest() {
+      super(MapUnderTest.STRIPED_LOCK_MAP);
+    }
+
+    @Actor
+    public void writer1() {
+      insertFirst();
+    }
+
+    @Actor
+    public void writer2() {
+      insertSecond();
+    }
+
+    @Arbiter
+    public void arbiter(III_Result r) {
+      check(r);
+    }
+  }
+
   /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
   @JCStressTest
   @JCStressMeta(InsertsAcrossResize.class)

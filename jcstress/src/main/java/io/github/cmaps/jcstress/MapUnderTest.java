@@ -2,6 +2,7 @@ package io.github.cmaps.jcstress;
 
 import io.github.cmaps.LockFreeReadMap;
 import io.github.cmaps.ReadWriteLockMap;
+import io.github.cmaps.StripedLockMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,14 +11,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * The maps the suite runs against, each with the facts about its sizing that the scenarios need.
  *
  * <p>Several scenarios race an operation against a resize. For that, each test instance builds a
- * fresh map with the default constructor and fills it with exactly {@link #entriesBeforeGrowth()}
+ * fresh map with {@link #create()} (the default constructor, but one stripe for
+ * {@code StripedLockMap}) and fills it with exactly {@link #entriesBeforeGrowth()}
  * keys, so that the map is full to its growth threshold but has not grown yet; the next insert of a
  * new key makes it grow. {@link IncrementalResizeLookup} does the same at a larger size,
  * {@link #entriesBeforeLargeGrowth()}: the first growth of a table of 2048 slots or bins, large
  * enough that {@code LockFreeReadMap} resizes incrementally instead of copying the table whole.
  * Thresholds differ between maps, so each map states its own; the comment on each constant derives
  * the numbers from the map's sizing rules, and {@code MapUnderTestTest} (run by the module's build)
- * checks them by watching the map's {@code table} field change.
+ * checks them by watching the map's {@code table} field (for a striped map, its one stripe's
+ * {@code table}) change.
  *
  * <p>To add a map: add a constant here, then one nested class per scenario holder (see the module
  * README).
@@ -47,6 +50,35 @@ enum MapUnderTest {
     @Override
     <K, V> Map<K, V> create() {
       return new LockFreeReadMap<>();
+    }
+  },
+
+  /**
+   * {@code new StripedLockMap<>(16, 1)}: ONE stripe, not the default constructor. The threshold
+   * scenarios need a map that grows on the next insert of one of their keys, and a striped map
+   * grows one stripe at a time: with the default stripe count (32 per processor, 64 here) the
+   * scenarios' keys would spread over many stripes of 4 slots each, each growing on its second key,
+   * so "the map's growth threshold" would not be one number and the resize raced would not be the
+   * one the scenario's new key triggers. One stripe is one lock over one table, so the stripe that
+   * grows is the one the scenario's keys fill, and what is raced is the striped map's own code
+   * (stripe lock, optimistic reads, per-stripe table and count). The default-striped instance,
+   * with writers in different stripes at once, is covered by {@link StripeBoundary}.
+   *
+   * <p>Sizing: 16 mappings over 1 stripe is a share of 16, plus a quarter for uneven stripes, 20;
+   * {@code OpenTable.capacityFor(20)} is 64 slots. A stripe's table is rebuilt (doubled while live
+   * keys fill a quarter of it) on the insert that would take its used slots, live or dead, to half
+   * the capacity: after 31 keys in 64 slots, and after 1023 keys in 2048 slots, as for
+   * {@code ReadWriteLockMap}.
+   */
+  STRIPED_LOCK_MAP(31, 1023) {
+    @Override
+    <K, V> Map<K, V> create() {
+      return new StripedLockMap<>(16, 1);
+    }
+
+    @Override
+    <K, V> Map<K, V> createDefault() {
+      return new StripedLockMap<>();
     }
   },
 
@@ -83,8 +115,16 @@ enum MapUnderTest {
     this.entriesBeforeLargeGrowth = entriesBeforeLargeGrowth;
   }
 
-  /** A new, empty map built with the map's default constructor. */
+  /**
+   * A new, empty map as the threshold scenarios use it: built with the map's default constructor,
+   * except {@link #STRIPED_LOCK_MAP}, which has one stripe (see there).
+   */
   abstract <K, V> Map<K, V> create();
+
+  /** A new, empty map built with the map's no-argument constructor. */
+  <K, V> Map<K, V> createDefault() {
+    return create();
+  }
 
   /** How many keys a new map holds before the next new key makes it grow for the first time. */
   int entriesBeforeGrowth() {

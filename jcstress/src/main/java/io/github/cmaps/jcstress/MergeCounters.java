@@ -113,6 +113,31 @@ public class MergeCounters {
     }
   }
 
+  /** cmaps' StripedLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(MergeCounters.class)
+  @State
+  public static class StripedLockMapTest extends Scenario {
+    public StripedLockMapTest() {
+      super(MapUnderTest.STRIPED_LOCK_MAP);
+    }
+
+    @Actor
+    public void incrementer1() {
+      incrementAllFirst();
+    }
+
+    @Actor
+    public void incrementer2() {
+      incrementAllSecond();
+    }
+
+    @Arbiter
+    public void arbiter(II_Result r) {
+      check(r);
+    }
+  }
+
   /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
   @JCStressTest
   @JCStressMeta(MergeCounters.class)

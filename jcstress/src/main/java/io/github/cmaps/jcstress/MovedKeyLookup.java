@@ -143,6 +143,26 @@ public class MovedKeyLookup {
     }
   }
 
+  /** cmaps' StripedLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(MovedKeyLookup.class)
+  @State
+  public static class StripedLockMapTest extends Scenario {
+    public StripedLockMapTest() {
+      super(MapUnderTest.STRIPED_LOCK_MAP);
+    }
+
+    @Actor
+    public void writer() {
+      removeHeadThenGrow();
+    }
+
+    @Actor
+    public void reader(II_Result r) {
+      lookUpSurvivors(r);
+    }
+  }
+
   /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
   @JCStressTest
   @JCStressMeta(MovedKeyLookup.class)

@@ -87,6 +87,31 @@ public class PutIfAbsentRace {
     }
   }
 
+  /** cmaps' StripedLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(PutIfAbsentRace.class)
+  @State
+  public static class StripedLockMapTest extends Scenario {
+    public StripedLockMapTest() {
+      super(MapUnderTest.STRIPED_LOCK_MAP);
+    }
+
+    @Actor
+    public void actor1(III_Result r) {
+      r.r1 = putIfAbsent(1);
+    }
+
+    @Actor
+    public void actor2(III_Result r) {
+      r.r2 = putIfAbsent(2);
+    }
+
+    @Arbiter
+    public void arbiter(III_Result r) {
+      r.r3 = valueInMap();
+    }
+  }
+
   /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
   @JCStressTest
   @JCStressMeta(PutIfAbsentRace.class)

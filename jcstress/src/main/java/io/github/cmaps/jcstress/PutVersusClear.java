@@ -106,6 +106,31 @@ public class PutVersusClear {
     }
   }
 
+  /** cmaps' StripedLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(PutVersusClear.class)
+  @State
+  public static class StripedLockMapTest extends Scenario {
+    public StripedLockMapTest() {
+      super(MapUnderTest.STRIPED_LOCK_MAP);
+    }
+
+    @Actor
+    public void putter() {
+      put();
+    }
+
+    @Actor
+    public void clearer() {
+      clear();
+    }
+
+    @Arbiter
+    public void arbiter(IZI_Result r) {
+      check(r);
+    }
+  }
+
   /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
   @JCStressTest
   @JCStressMeta(PutVersusClear.class)

@@ -14,7 +14,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
- * Scenario 12: a lookup racing writes to the same key returns only values that were written, in
+ * Scenario 13: a lookup racing writes to the same key returns only values that were written, in
  * the order they were written, and never a half-built one.
  *
  * <p><b>Hazard.</b> A reader that takes no lock (an optimistic read of {@code ReadWriteLockMap},
@@ -121,6 +121,26 @@ public class ReadRacingUpdates {
   public static class LockFreeReadMapTest extends Scenario {
     public LockFreeReadMapTest() {
       super(MapUnderTest.LOCK_FREE_READ_MAP);
+    }
+
+    @Actor
+    public void writer() {
+      writeSequence();
+    }
+
+    @Actor
+    public void reader(II_Result r) {
+      readTwice(r);
+    }
+  }
+
+  /** cmaps' StripedLockMap (one stripe, see MapUnderTest): held to the same outcomes. */
+  @JCStressTest
+  @JCStressMeta(ReadRacingUpdates.class)
+  @State
+  public static class StripedLockMapTest extends Scenario {
+    public StripedLockMapTest() {
+      super(MapUnderTest.STRIPED_LOCK_MAP);
     }
 
     @Actor

@@ -94,6 +94,31 @@ public class ReplaceVersusRemove {
     }
   }
 
+  /** cmaps' StripedLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(ReplaceVersusRemove.class)
+  @State
+  public static class StripedLockMapTest extends Scenario {
+    public StripedLockMapTest() {
+      super(MapUnderTest.STRIPED_LOCK_MAP);
+    }
+
+    @Actor
+    public void replacer(ZZI_Result r) {
+      r.r1 = replace();
+    }
+
+    @Actor
+    public void remover(ZZI_Result r) {
+      r.r2 = remove();
+    }
+
+    @Arbiter
+    public void arbiter(ZZI_Result r) {
+      r.r3 = valueInMap();
+    }
+  }
+
   /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
   @JCStressTest
   @JCStressMeta(ReplaceVersusRemove.class)

@@ -116,6 +116,26 @@ public class SafePublication {
     }
   }
 
+  /** cmaps' StripedLockMap: held to the same outcomes as the reference. */
+  @JCStressTest
+  @JCStressMeta(SafePublication.class)
+  @State
+  public static class StripedLockMapTest extends Scenario {
+    public StripedLockMapTest() {
+      super(MapUnderTest.STRIPED_LOCK_MAP);
+    }
+
+    @Actor
+    public void writer() {
+      publish();
+    }
+
+    @Actor
+    public void reader(II_Result r) {
+      consume(r);
+    }
+  }
+
   /** cmaps' LockFreeReadMap: held to the same outcomes as the reference. */
   @JCStressTest
   @JCStressMeta(SafePublication.class)

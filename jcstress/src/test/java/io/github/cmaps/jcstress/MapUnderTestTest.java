@@ -16,7 +16,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  *
  * <p>"Grows" is observed as the map's {@code table} field pointing at a new object, or, for a
  * table that resizes incrementally, as its {@code next} field (the table being filled) becoming
- * set. Every map the suite knows keeps its table in a field named {@code table}.
+ * set. Every map the suite knows keeps its table in a field named {@code table}; a striped map
+ * ({@code StripedLockMap}) keeps one per stripe, in its {@code stripes} array, and is tested with
+ * one stripe.
  */
 class MapUnderTestTest {
 
@@ -81,9 +83,25 @@ class MapUnderTestTest {
 
   /** The table the map's writes go to: its table, or the table an incremental resize fills. */
   private static Object table(Map<?, ?> map) {
-    Object table = field(map, "table");
+    Object stripes = field(map, "stripes");
+    if (stripes != NO_FIELD) {
+      // A striped map (StripedLockMap): one table per stripe. The constant builds it with one
+      // stripe, so that stripe's table is the table the scenarios' keys fill.
+      Object[] all = (Object[]) stripes;
+      if (all.length != 1) {
+        throw new AssertionError(map.getClass().getName() + " has " + all.length
+            + " stripes: the threshold scenarios need one, so that one table takes every key");
+      }
+      return tableOf(all[0]);
+    }
+    return tableOf(map);
+  }
+
+  /** The table of {@code owner} (a map, or one stripe of a striped map), or the one it fills. */
+  private static Object tableOf(Object owner) {
+    Object table = field(owner, "table");
     if (table == NO_FIELD) {
-      throw new AssertionError(map.getClass().getName()
+      throw new AssertionError(owner.getClass().getName()
           + " has no field named 'table': teach MapUnderTestTest where this map keeps its table");
     }
     Object next = table == null ? NO_FIELD : field(table, "next");
