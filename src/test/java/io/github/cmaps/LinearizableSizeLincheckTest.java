@@ -6,9 +6,10 @@ import org.jetbrains.lincheck.datastructures.Operation;
 /**
  * {@link ConcurrentMapLincheckTest} with {@code size} and {@code isEmpty} among the operations:
  * for maps whose size is linearizable, that is, never disagrees with a concurrent single-key
- * read. {@link java.util.concurrent.ConcurrentHashMap} and {@link LockFreeReadMap} do not promise
- * that (they update the count after the table, and a reader may see the one without the other),
- * so they extend {@link ConcurrentMapLincheckTest} directly.
+ * read. {@link java.util.concurrent.ConcurrentHashMap}, {@link LockFreeReadMap} and {@link
+ * StripedLockMap} do not promise that (they update the count after the table, and a reader that
+ * takes no lock may see the one without the other), so they extend {@link
+ * ConcurrentMapLincheckTest} directly; see docs/lincheck.md for the histories.
  */
 public abstract class LinearizableSizeLincheckTest extends ConcurrentMapLincheckTest {
 
