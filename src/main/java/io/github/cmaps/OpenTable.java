@@ -213,37 +213,14 @@ final class OpenTable {
 
   /* ---------------- Writer operations (owner only) -------------- */
 
-  /**
-   * Owner-only probe: returns the slot of {@code key}, or {@code ~slot} of the first free slot
-   * where it would be inserted. Plain loads: only the owner writes, and it is this thread.
-   */
-  int indexOf(Object key, int h) {
-    final Object[] kv = this.kv;
-    final int mask = this.mask;
-    for (int i = h & mask; ; i = (i + 1) & mask) {
-      Object k = kv[i << 1];
-      if (k == null) {
-        return ~i;
-      }
-      if (k == key || (k != DELETED && key.equals(k))) {
-        return i;
-      }
-    }
-  }
-
   /** Owner-only: the value in a live slot. */
   Object valueAt(int slot) {
     return kv[(slot << 1) + 1];
   }
 
-  /** Owner-only: the key in a slot (null, DELETED or a live key). */
-  Object keyAt(int slot) {
-    return kv[slot << 1];
-  }
-
   /**
    * Owner-only: puts a new mapping into the free slot {@code slot} returned (as {@code ~slot})
-   * by {@link #indexOf}. The caller has ensured {@code !needsRebuildBeforeInsert()}.
+   * by {@link #probe}. The caller has ensured {@code !needsRebuildBeforeInsert()}.
    */
   void insertAt(int slot, Object key, Object value) {
     // Plain store: ordered before the key's release store below, which publishes both.
@@ -462,43 +439,26 @@ final class OpenTable {
     return t;
   }
 
-  /** Owner-only: copies every live mapping into the (unpublished) table {@code t}. */
+  /**
+   * Owner-only: copies every live mapping into the (unpublished) table {@code t}, through {@link
+   * #putOwned} so that each lands where {@code t}'s own probe (windowed or not) will look for it.
+   */
   void copyLiveInto(OpenTable t) {
     final Object[] src = this.kv;
-    if (t.bounded) {
-      for (int j = 0; j < src.length; j += 2) {
-        Object k = src[j];
-        Object v = src[j + 1];
-        if (k != null && k != DELETED && v != null && v != MOVED) {
-          t.putOwned(k, hash(k), v, false);
-        }
-      }
-      OverflowTree.Node root = overflowRoot();
-      if (root != null) {
-        Object[] pairs = OverflowTree.toArray(root);
-        for (int i = 0; i < pairs.length; i += 2) {
-          t.putOwned(pairs[i], hash(pairs[i]), pairs[i + 1], false);
-        }
-      }
-      return;
-    }
-    final Object[] dst = t.kv;
-    final int m = t.mask;
-    int copied = 0;
     for (int j = 0; j < src.length; j += 2) {
       Object k = src[j];
       Object v = src[j + 1];
-      if (k != null && k != DELETED && v != null) {
-        int i = hash(k) & m;
-        while (dst[i << 1] != null) {
-          i = (i + 1) & m;
-        }
-        dst[i << 1] = k;
-        dst[(i << 1) + 1] = v;
-        copied++;
+      if (k != null && k != DELETED && v != null && v != MOVED) {
+        t.putOwned(k, hash(k), v, false);
       }
     }
-    t.used += copied;
+    OverflowTree.Node root = overflowRoot();
+    if (root != null) {
+      Object[] pairs = OverflowTree.toArray(root);
+      for (int i = 0; i < pairs.length; i += 2) {
+        t.putOwned(pairs[i], hash(pairs[i]), pairs[i + 1], false);
+      }
+    }
   }
 
   /* ---------------- Iteration -------------- */
