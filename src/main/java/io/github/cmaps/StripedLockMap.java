@@ -85,10 +85,11 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    *                  |
    *                  S = StampedLock + OpenTable + count
    *
-   *   h = OpenTable.hash(key)      (a mixed hashCode)
-   *   stripe = h >>> (32 - log2 n) (the HIGH bits; masked, so that n = 1 works: a shift by 32
-   *                                 is a no-op in Java)
-   *   bucket = h & table.mask      (the LOW bits, inside OpenTable)
+   *   h = OpenTable.hash(key)      (hashCode * golden ratio: its high bits depend on all bits)
+   *   stripe = h >>> (32 - log2 n) (the TOP log2 n bits; masked, so that n = 1 works: a shift
+   *                                 by 32 is a no-op in Java)
+   *   bucket = top bits of rotateLeft(h, log2 n)   (the bits just BELOW the stripe bits,
+   *                                 inside OpenTable: each stripe's tables rotate by log2 n)
    *
    * Each stripe's OpenTable is a bounded-probe one (a window of slots, then an overflow tree),
    * like the other maps', so many keys with one hash code cost a tree search, not a long scan
@@ -254,7 +255,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     this.tableCapacity = OpenTable.capacityFor((int) Math.min(share + (share >>> 2), 1 << 30));
     this.stripes = new Stripe[stripes];
     for (int i = 0; i < stripes; i++) {
-      this.stripes[i] = new Stripe(new OpenTable(tableCapacity, true));
+      this.stripes[i] = new Stripe(newTable(tableCapacity, stripes));
     }
     this.stripeShift = 32 - Integer.numberOfTrailingZeros(stripes);
     this.stripeMask = stripes - 1;
@@ -343,6 +344,11 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
       }
       return stamp != 0L ? stamp : writeLock();
     }
+  }
+
+  /** An empty stripe table whose home slots skip the stripe bits of the hash. */
+  private static OpenTable newTable(int capacity, int stripes) {
+    return new OpenTable(capacity, true, Integer.numberOfTrailingZeros(stripes));
   }
 
   private Stripe stripeFor(int h) {
@@ -837,7 +843,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     for (Stripe s : stripes) {
       long stamp = s.lockForWrite();
       try {
-        s.setTableRelease(new OpenTable(tableCapacity, true));
+        s.setTableRelease(newTable(tableCapacity, stripes.length));
         s.setCountRelease(0);
       } finally {
         s.unlockWrite(stamp);
