@@ -34,7 +34,7 @@ final class OpenTable {
    * successful get touches one cache line of the table: one miss fewer than a table of
    * references to nodes.
    *
-   * Slot life cycle. A key slot only ever moves forward through
+   * Slot life cycle. A key slot of a LockFreeReadMap table only ever moves forward through
    *
    *     null  ->  key  ->  DELETED
    *
@@ -46,6 +46,19 @@ final class OpenTable {
    * rebuilds the table (doubling it only if live entries fill a quarter of it), which drops the
    * dead slots. The table is never more than half full, so every probe meets a null.
    *
+   * Reuse tables (reuseDeadSlots: the tables of ReadWriteLockMap and StripedLockMap) also let an
+   * insert take the first dead slot on its key's probe path, DELETED -> key, instead of the null
+   * at its end. Under put/remove churn on a stable key set this keeps dead slots from piling up:
+   * probes stay short and rebuilds rare (measured on the bare table, 1,000 live keys churning
+   * over a range of 2,000: 41 ns per operation without reuse, 26 with; java.util.HashMap 21-24).
+   * The price is that a racing reader of a reuse table can be fooled: it matches key K in a
+   * slot, K is removed, another key takes the slot, and the reader loads that key's value. So on
+   * a reuse table find is only "safe" (it terminates and never throws), and its answer counts
+   * only if the reader then proves no write overlapped it (StampedLock.validate, or a stripe's
+   * function sequence in StripedLockMap) or held a lock that excludes the owner. LockFreeReadMap
+   * validates nothing, so its tables never reuse a slot. A null slot never comes back in either
+   * kind of table, so the bound on every probe holds for both.
+   *
    * Memory ordering (see package-info for the vocabulary). The writer inserts with
    * setPlain(value) then setRelease(key); a reader loads the key with getAcquire, so once it sees
    * the key it also sees the value and everything written before it (the value object's
@@ -53,9 +66,9 @@ final class OpenTable {
    * A removal is setRelease(value = null) then setRelease(key = DELETED). A reader that matched
    * the key but then loads a null value has raced with that removal and keeps probing: the same
    * key may have been inserted again further along, and if not the probe ends at null. Either
-   * answer is the state of the map at some instant during the read, so the read is
-   * linearizable. The table array itself is published by the owner (a release store or an
-   * unlock) and is immutable in size.
+   * answer is the state of the map at some instant during the read, so on a table without reuse
+   * the read is linearizable. The table array itself is published by the owner (a release store
+   * or an unlock) and is immutable in size.
    *
    * File organization: hashing and sizing, lock-free reads, writer operations (owner only),
    * rebuilding, iteration.
@@ -115,6 +128,13 @@ final class OpenTable {
    */
   final boolean bounded;
 
+  /**
+   * True if an insert may take a dead slot on its probe path (see the Overview): only for maps
+   * whose readers either hold a lock or validate what they read (ReadWriteLockMap,
+   * StripedLockMap), never for LockFreeReadMap.
+   */
+  final boolean reuseDeadSlots;
+
   /** Live plus dead key slots. Owner-only (plain). */
   private int used;
 
@@ -146,11 +166,16 @@ final class OpenTable {
   }
 
   OpenTable(int capacity, boolean bounded, int rotation) {
+    this(capacity, bounded, rotation, false);
+  }
+
+  OpenTable(int capacity, boolean bounded, int rotation, boolean reuseDeadSlots) {
     this.kv = new Object[capacity << 1];
     this.mask = capacity - 1;
     this.shift = 32 - Integer.numberOfTrailingZeros(capacity);
     this.rotation = rotation;
     this.bounded = bounded;
+    this.reuseDeadSlots = reuseDeadSlots;
   }
 
   /** The home slot of a key with hash {@code h}: the top bits of the rotated hash. */
@@ -198,7 +223,8 @@ final class OpenTable {
 
   /**
    * Returns the value mapped to {@code key}, or null. Safe without any lock, racing with the
-   * owner's writes; see the Overview for why the answer is linearizable.
+   * owner's writes: it terminates and never throws. On a table without slot reuse the answer is
+   * linearizable; on a reuse table it counts only if validated (see the Overview).
    */
   Object find(Object key, int h) {
     final Object[] kv = this.kv;
@@ -257,6 +283,29 @@ final class OpenTable {
     kv[(slot << 1) + 1] = value;
     setRelease(kv, slot << 1, key); // pairs with getAcquire(key) in find and iterators
     used++;
+  }
+
+  /**
+   * Owner-only, reuse tables only: the first dead slot on the probe path of hash {@code h}
+   * before the free slot {@code end}, or -1.
+   */
+  int firstDeadSlot(int h, int end) {
+    final Object[] kv = this.kv;
+    for (int i = home(h); i != end; i = (i + 1) & mask) {
+      if (kv[i << 1] == DELETED) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Owner-only, reuse tables only: puts a new mapping into the dead slot {@code slot}. The same
+   * stores as {@link #insertAt}, but the slot was already counted in {@code used}.
+   */
+  void reviveAt(int slot, Object key, Object value) {
+    kv[(slot << 1) + 1] = value;
+    setRelease(kv, slot << 1, key); // pairs with getAcquire(key) in find and iterators
   }
 
   /** Owner-only: replaces the value of a live slot. */
@@ -335,7 +384,12 @@ final class OpenTable {
       return old;
     }
     if (s != WINDOW_FULL) {
-      insertAt(~s, key, value);
+      int dead = reuseDeadSlots ? firstDeadSlot(h, ~s) : -1;
+      if (dead >= 0) {
+        reviveAt(dead, key, value);
+      } else {
+        insertAt(~s, key, value);
+      }
       return null;
     }
     OverflowTree.Node root = overflowRoot();
@@ -464,7 +518,7 @@ final class OpenTable {
    * drops the dead slots. The new table is filled with plain stores; the owner publishes it.
    */
   OpenTable rebuilt(int live) {
-    OpenTable t = new OpenTable(grownCapacity(live), bounded, rotation);
+    OpenTable t = new OpenTable(grownCapacity(live), bounded, rotation, reuseDeadSlots);
     copyLiveInto(t);
     return t;
   }

@@ -91,7 +91,8 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    *
    * One OpenTable (open addressing, keys and values interleaved in one array; see its Overview)
    * guarded by one StampedLock. Write operations take the write lock and use the table's owner
-   * operations. The table is rebuilt (doubled, or cleaned of dead slots) inside the write lock
+   * operations; an insert may reuse a dead slot, which is safe because no read of this map's
+   * table counts unless it held a lock or validated. The table is rebuilt (doubled, or cleaned of dead slots) inside the write lock
    * when it reaches half full; the new table is filled before it is published.
    *
    * Read path (get, size): optimistic, as StampedLock intends.
@@ -118,7 +119,8 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * they do on a pessimistic read lock, whose acquire and release are both CASes. This is safe
    * only because OpenTable.find, run against a table that the owner is mutating or has just
    * replaced, terminates, never throws, and dereferences only keys and values published by a
-   * release store; and because the answer is discarded unless validate() proves that no writer
+   * release store (with slot reuse it may pair a key with another key's value); and because the
+   * answer is discarded unless validate() proves that no writer
    * held the lock at any time since tryOptimisticRead, in which case the table (and the slot) it
    * read is exactly the one the last unlockWrite left. A value that did not validate is never
    * returned, and an exception a key's equals threw during a failed attempt is dropped too.
@@ -227,7 +229,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    */
   public ReadWriteLockMap(int initialCapacity) {
     this.initialTableCapacity = OpenTable.capacityFor(initialCapacity);
-    this.table = new OpenTable(initialTableCapacity, true); // published with the map itself
+    this.table = newTable(initialTableCapacity); // published with the map itself
   }
 
   /**
@@ -504,8 +506,16 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     return (V) table.replaceOwned(key, OpenTable.hash(key), expected, value);
   }
 
+  /**
+   * An empty bounded-probe table that reuses dead slots: every read of it holds a lock or is
+   * validated (see the Overview), as a reuse table requires.
+   */
+  private static OpenTable newTable(int capacity) {
+    return new OpenTable(capacity, true, 0, true);
+  }
+
   private void clearLocked() {
-    setTableRelease(new OpenTable(initialTableCapacity, true));
+    setTableRelease(newTable(initialTableCapacity));
     size = 0;
   }
 

@@ -144,16 +144,21 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * a second thread doing the reverse. So while a thread runs a user function, a per-thread
    * scope (RUNNING, a ThreadLocal chain of the maps whose functions the thread is inside) marks
    * it, every write checks it first and throws IllegalStateException, and every read or
-   * traversal that would have to wait for a lock reads without one instead: the own stripe is
-   * then quiescent (we hold its lock and nobody writes), another stripe is read with find's
-   * lock-free linearizable probe. A thread thus never waits for a lock while holding one, and
-   * never runs user code while holding two.
+   * traversal that would have to wait for a lock reads without one instead (readQuietly). It
+   * cannot simply probe a stripe that a writer holds, because stripe tables reuse dead slots
+   * (see OpenTable): a racing probe may pair a key with another key's value. So it validates:
+   * an optimistic read where it can get one; else, if the holder is running a user function
+   * (the stripe's functionSeq is odd: the table stays untouched until it returns, because the
+   * function may not write), a read checked against functionSeq, a sequence lock over the
+   * function's run; else it spins until the holder, a plain write that waits for nothing, leaves.
+   * The own stripe is such a case: we hold its lock and run a function. A thread thus never
+   * waits for a lock while holding one, and never runs user code while holding two.
    *
    * Iteration. A cursor (StripeCursor) chains one OpenTable cursor per stripe, fetching each
    * when it gets there: a snapshot of the stripe's table (a copy of its array plus its immutable
    * overflow root) taken optimistically and validated, or under the read lock, so it holds at
-   * most one stripe lock, briefly, and calls no user code with it held. Inside a user function a
-   * stripe that is being written is walked live instead (lock-free, weakly consistent).
+   * most one stripe lock, briefly, and calls no user code with it held. Inside a user function
+   * the snapshot is taken by readQuietly instead.
    * forEach, containsValue, equals, hashCode, toString and serialization all use this
    * traversal.
    *
@@ -311,6 +316,15 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     /** Live mappings. Written under the write lock with setRelease; read by size() with getAcquire. */
     transient int count;
 
+    /**
+     * Odd while a user function runs under this stripe's write lock, even otherwise; changed
+     * only by the lock holder. While it is odd the holder leaves the table alone (the function
+     * may not write to this map), so a reader inside another function of this map, who must not
+     * wait for the lock, can read the table and keep the answer if the sequence is unchanged
+     * afterwards: a sequence lock whose quiet period is the function's run. See readQuietly.
+     */
+    transient int functionSeq;
+
     Stripe(OpenTable table) {
       this.table = table; // published with the map by the final field 'stripes'
     }
@@ -331,6 +345,33 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
       COUNT.setRelease(this, c); // pairs with getCountAcquire
     }
 
+    /** Under the write lock, just before a user function runs: the sequence becomes odd. */
+    void beginFunction() {
+      // Release: a reader that loads the odd value (getAcquire in functionSeqAcquire) sees the
+      // table as the function found it.
+      FUNCTION_SEQ.setRelease(this, functionSeq + 1);
+    }
+
+    /**
+     * Under the write lock, after the function returned and before the table is written: the
+     * sequence becomes even. The fence keeps the table stores that follow from becoming visible
+     * before it, so a reader who saw any of them finds the sequence changed on its recheck (the
+     * writer half of StampedLock's own validate protocol, where the CAS on its state fences).
+     */
+    void endFunction() {
+      FUNCTION_SEQ.setVolatile(this, functionSeq + 1);
+      VarHandle.storeStoreFence();
+    }
+
+    int functionSeqAcquire() {
+      return (int) FUNCTION_SEQ.getAcquire(this); // pairs with setRelease in beginFunction
+    }
+
+    /** The recheck: the caller issued acquireFence after its table loads. */
+    int functionSeqOpaque() {
+      return (int) FUNCTION_SEQ.getOpaque(this);
+    }
+
     /**
      * writeLock, but first {@link #SPINS} non-blocking attempts: a stripe is held for a probe or
      * two, far less than parking and unparking a thread costs, and StampedLock parks a writer
@@ -346,9 +387,12 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     }
   }
 
-  /** An empty stripe table whose home slots skip the stripe bits of the hash. */
+  /**
+   * An empty stripe table whose home slots skip the stripe bits of the hash, and which reuses
+   * dead slots: every reader of a stripe validates (optimistic reads, functionSeq) or locks.
+   */
   private static OpenTable newTable(int capacity, int stripes) {
-    return new OpenTable(capacity, true, Integer.numberOfTrailingZeros(stripes));
+    return new OpenTable(capacity, true, Integer.numberOfTrailingZeros(stripes), true);
   }
 
   private Stripe stripeFor(int h) {
@@ -400,14 +444,50 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     }
   }
 
-  /** Runs a user function marked as running in this map; the caller holds a stripe lock. */
-  private <T, U, R> R applyScoped(BiFunction<T, U, R> f, T t, U u) {
+  /**
+   * Runs a user function marked as running in this map, with stripe {@code s} (whose write lock
+   * the caller holds) marked quiet for the function's run.
+   */
+  private <T, U, R> R applyScoped(Stripe s, BiFunction<T, U, R> f, T t, U u) {
     Scope outer = RUNNING.get();
     RUNNING.set(new Scope(this, outer));
+    s.beginFunction();
     try {
       return f.apply(t, u);
     } finally {
+      s.endFunction();
       RUNNING.set(outer);
+    }
+  }
+
+  /**
+   * Reads stripe {@code s}'s table without ever waiting for its lock, for a thread inside one of
+   * this map's functions (waiting could deadlock: it may hold this or another stripe's lock).
+   * The answer counts only if no write overlapped the read: an optimistic read that validates,
+   * or, while a user function runs under the stripe's write lock (the holder leaves the table
+   * alone meanwhile), a read inside that run, checked with the stripe's functionSeq. A stripe held
+   * by any other write is waited out by spinning: that writer runs no user code and waits for
+   * nothing, so it leaves within a probe or a rebuild.
+   */
+  private static <R> R readQuietly(Stripe s, Function<OpenTable, R> read) {
+    for (;;) {
+      long stamp = s.tryOptimisticRead();
+      if (stamp != 0L) {
+        R r = read.apply(s.getTableAcquire());
+        if (s.validate(stamp)) {
+          return r;
+        }
+      } else {
+        int seq = s.functionSeqAcquire();
+        if ((seq & 1) != 0) {
+          R r = read.apply(s.getTableAcquire());
+          VarHandle.acquireFence(); // the table loads above are ordered before the recheck
+          if (s.functionSeqOpaque() == seq) {
+            return r;
+          }
+        }
+      }
+      Thread.onSpinWait();
     }
   }
 
@@ -429,9 +509,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
       }
     }
     if (inFunction()) {
-      // Waiting could deadlock (we may hold this or another stripe's lock). find alone is
-      // linearizable: see OpenTable's Overview.
-      return (V) s.getTableAcquire().find(key, h);
+      return (V) readQuietly(s, t -> t.find(key, h));
     }
     for (int i = SPINS; i > 0; i--) { // a writer is in: it usually leaves within a few probes
       Thread.onSpinWait();
@@ -708,7 +786,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
       if (old != null) {
         return old; // another thread put it between our read and the lock
       }
-      V value = applyScoped((k, unused) -> mappingFunction.apply(k), key, null);
+      V value = applyScoped(s, (k, unused) -> mappingFunction.apply(k), key, null);
       if (value != null) {
         putLocked(s, key, h, value, false); // the function could not write: still absent
       }
@@ -783,14 +861,14 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
       if (old == null) {
         V value = absentValue;
         if (value == null && callIfAbsent) {
-          value = applyScoped(function, key, null);
+          value = applyScoped(s, function, key, null);
         }
         if (value != null) {
           putLocked(s, key, h, value, false);
         }
         return value;
       }
-      V value = applyScoped(function, key, old);
+      V value = applyScoped(s, function, key, old);
       replaceLocked(s, key, h, null, value);
       return value;
     } finally {
@@ -874,7 +952,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
         OpenTable.Cursor c = s.table.cursor();
         while (c.advance()) {
           @SuppressWarnings("unchecked")
-          V v = applyScoped(function, (K) c.key(), (V) c.value());
+          V v = applyScoped(s, function, (K) c.key(), (V) c.value());
           if (n == pairs.length) {
             pairs = Arrays.copyOf(pairs, n * 2);
           }
@@ -911,8 +989,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
 
   /**
    * A cursor over a snapshot of stripe {@code s}: taken optimistically and validated, else under
-   * the read lock. Inside a function of this map, where waiting could deadlock, a stripe that a
-   * writer holds is walked live instead (lock-free, by the cursor's acquire loads).
+   * the read lock. Inside a function of this map, where waiting could deadlock, by readQuietly.
    */
   private OpenTable.Cursor snapshotOf(Stripe s) {
     long stamp = s.tryOptimisticRead();
@@ -923,7 +1000,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
       }
     }
     if (inFunction()) {
-      return s.getTableAcquire().cursor();
+      return readQuietly(s, OpenTable::snapshotCursor);
     }
     stamp = s.readLock();
     try {
@@ -1090,12 +1167,14 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
 
   private static final VarHandle TABLE;
   private static final VarHandle COUNT;
+  private static final VarHandle FUNCTION_SEQ;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       TABLE = l.findVarHandle(Stripe.class, "table", OpenTable.class);
       COUNT = l.findVarHandle(Stripe.class, "count", int.class);
+      FUNCTION_SEQ = l.findVarHandle(Stripe.class, "functionSeq", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
