@@ -1082,6 +1082,13 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
       return size;
     }
 
+    /** A scan, as in AbstractMap, but a null value is rejected as the map itself rejects it. */
+    @Override
+    public boolean containsValue(Object value) {
+      check();
+      return super.containsValue(Objects.requireNonNull(value));
+    }
+
     @Override
     public V put(K key, V value) {
       checkWritable();

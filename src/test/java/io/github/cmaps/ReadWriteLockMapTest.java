@@ -309,6 +309,26 @@ class ReadWriteLockMapTest {
   }
 
   @Test
+  void sectionViewsRejectNullsLikeTheMap() {
+    ReadWriteLockMap<String, Integer> map = abc();
+    Map<String, Integer> before = new HashMap<>(map);
+    map.read(m -> {
+      assertThatThrownBy(() -> m.containsValue(null)).isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> m.containsKey(null)).isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> m.get(null)).isInstanceOf(NullPointerException.class);
+      assertThat(m.containsValue(before.get("a"))).isTrue();
+      return null;
+    });
+    map.write(m -> {
+      assertThatThrownBy(() -> m.containsValue(null)).isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> m.put("x", null)).isInstanceOf(NullPointerException.class);
+      assertThatThrownBy(() -> m.put(null, 1)).isInstanceOf(NullPointerException.class);
+      return null;
+    });
+    assertThat(map).isEqualTo(before);
+  }
+
+  @Test
   void writeSectionWritesThroughItsView() {
     ReadWriteLockMap<String, Integer> map = abc();
     int result = map.write(m -> {
