@@ -2,7 +2,6 @@ package io.github.cmaps;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -154,6 +153,39 @@ class DeadSlotReuseTest {
   }
 
   /**
+   * A thread running {@code compute(K, f)} on a map with K and another key x in different
+   * stripes, where f waits for {@link #release} and then returns {@code result} (null removes K).
+   * While f waits, K's stripe is write-locked by a thread that is inside a function.
+   */
+  private final class StripeHolder {
+    final StripedLockMap<Key, String> map = new StripedLockMap<>(16, 4);
+    final Key x = otherStripeKey(map, K);
+    final CountDownLatch inside = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final Future<String> computed;
+
+    StripeHolder(String result) throws InterruptedException {
+      map.put(K, "value of K");
+      map.put(x, "value of x");
+      computed = pool.submit(() -> map.compute(K, (k, v) -> {
+        inside.countDown();
+        try {
+          await(release);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return result;
+      }));
+      await(inside);
+    }
+
+    /** Reads {@code key} from inside a function on x's stripe, in another thread. */
+    Future<String> readFromFunction(Key key) {
+      return pool.submit(() -> map.compute(x, (k, v) -> map.get(key)));
+    }
+  }
+
+  /**
    * The hardest case: a read from inside a function of the map (which must not wait for a lock)
    * of a stripe whose lock another thread holds while its own function runs. The reader reads
    * under that function's quiet period; the holder's function then removes K, K2 takes K's
@@ -162,66 +194,29 @@ class DeadSlotReuseTest {
    */
   @Test
   void stripedLockMapReadFromAFunctionDiscardsAValueFromAReusedSlot() throws Exception {
-    StripedLockMap<Key, String> map = new StripedLockMap<>(16, 4);
-    Key x = otherStripeKey(map, K);
-    map.put(K, "value of K");
-    map.put(x, "value of x");
-
-    CountDownLatch holderInside = new CountDownLatch(1);
-    CountDownLatch holderGo = new CountDownLatch(1);
-    // The holder: compute on K itself, whose function waits, then removes K (returns null).
-    Future<String> holder = pool.submit(() -> map.compute(K, (k, v) -> {
-      holderInside.countDown();
-      try {
-        await(holderGo);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return null;
-    }));
-    await(holderInside);
-
-    // The reader: inside a function on x's stripe, reads K while K's stripe is held.
+    StripeHolder holder = new StripeHolder(null); // its function will remove K
     PausingKey lookup = new PausingKey(K);
-    CompletableFuture<String> seen = new CompletableFuture<>();
-    Future<String> reader = pool.submit(() -> map.compute(x, (k, v) -> {
-      seen.complete(map.get(lookup));
-      return v;
-    }));
+    Future<String> reader = holder.readFromFunction(lookup);
     await(lookup.matched); // matched K's slot during the holder's quiet period
 
-    holderGo.countDown();
-    assertThat(holder.get(WAIT_SECONDS, TimeUnit.SECONDS)).isNull(); // K removed
-    map.put(K2, "value of K2"); // takes K's dead slot
+    holder.release.countDown();
+    assertThat(holder.computed.get(WAIT_SECONDS, TimeUnit.SECONDS)).isNull(); // K removed
+    holder.map.put(K2, "value of K2"); // takes K's dead slot
     lookup.resume.countDown();
 
-    assertThat(seen.get(WAIT_SECONDS, TimeUnit.SECONDS)).isNull();
-    assertThat(reader.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("value of x");
+    // compute(x) returns (and stores as x's value) what its read of K saw: K was removed.
+    assertThat(reader.get(WAIT_SECONDS, TimeUnit.SECONDS)).isNull();
+    assertThat(holder.map).doesNotContainKey(holder.x);
   }
 
   @Test
   void stripedLockMapReadFromAFunctionSeesAStripeHeldByAnotherFunction() throws Exception {
     // The quiet-period read's success case: no write follows, so the answer stands at once.
-    StripedLockMap<Key, String> map = new StripedLockMap<>(16, 4);
-    Key x = otherStripeKey(map, K);
-    map.put(K, "value of K");
-    map.put(x, "value of x");
-    CountDownLatch holderInside = new CountDownLatch(1);
-    CountDownLatch holderGo = new CountDownLatch(1);
-    Future<String> holder = pool.submit(() -> map.compute(K, (k, v) -> {
-      holderInside.countDown();
-      try {
-        await(holderGo);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return v;
-    }));
-    await(holderInside);
-    Future<String> reader = pool.submit(() -> map.compute(x, (k, v) -> map.get(K)));
+    StripeHolder holder = new StripeHolder("value of K"); // its function keeps K
+    Future<String> reader = holder.readFromFunction(K);
     assertThat(reader.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("value of K");
-    holderGo.countDown();
-    assertThat(holder.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("value of K");
+    holder.release.countDown();
+    assertThat(holder.computed.get(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo("value of K");
   }
 
   private static Key otherStripeKey(StripedLockMap<Key, String> map, Key k) {
