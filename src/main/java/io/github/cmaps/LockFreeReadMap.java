@@ -163,6 +163,12 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
 
   private final transient int initialTableCapacity;
 
+  /** Tables of at most this capacity are copied whole: SMALL_TABLE except in tests. */
+  private final transient int smallTable;
+
+  /** Slots each write migrates during an incremental resize: MIGRATE_CHUNK except in tests. */
+  private final transient int migrateChunk;
+
   private transient Set<K> keySetView;
   private transient Collection<V> valuesView;
   private transient Set<Map.Entry<K, V>> entrySetView;
@@ -181,7 +187,22 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    * @throws IllegalArgumentException if {@code initialCapacity} is negative
    */
   public LockFreeReadMap(int initialCapacity) {
+    this(initialCapacity, SMALL_TABLE, MIGRATE_CHUNK);
+  }
+
+  /**
+   * Test hook: a map whose resizes copy tables of at most {@code smallTable} slots whole and
+   * migrate larger ones {@code migrateChunk} slots per write. With {@code smallTable = 0} and
+   * {@code migrateChunk = 1}, a map of a few keys spends most of its short life half-way through
+   * an incremental resize, where Lincheck's small histories can reach it.
+   */
+  LockFreeReadMap(int initialCapacity, int smallTable, int migrateChunk) {
+    if (migrateChunk < 1) {
+      throw new IllegalArgumentException("migrateChunk must be positive: " + migrateChunk);
+    }
     this.initialTableCapacity = OpenTable.capacityFor(initialCapacity);
+    this.smallTable = smallTable;
+    this.migrateChunk = migrateChunk;
     TABLE.setRelease(this, new OpenTable(initialTableCapacity, true));
   }
 
@@ -342,7 +363,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     if (n == null) {
       return t;
     }
-    if (t.migrateSome(MIGRATE_CHUNK, n)) {
+    if (t.migrateSome(migrateChunk, n)) {
       publish(n);
       return n;
     }
@@ -364,14 +385,14 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
       publish(t);
     }
     int live = (int) SIZE.get(this);
-    if (t.capacity() <= SMALL_TABLE) {
+    if (t.capacity() <= smallTable) {
       OpenTable copy = t.rebuilt(live);
       publish(copy);
       return copy;
     }
     OpenTable n = new OpenTable(t.grownCapacity(live), true);
     t.beginMigration(n);
-    if (t.migrateSome(MIGRATE_CHUNK, n)) {
+    if (t.migrateSome(migrateChunk, n)) {
       publish(n);
     }
     return n;
