@@ -131,11 +131,11 @@ public class StripeBoundary {
 
   /**
    * The stripe {@code StripedLockMap} with {@code stripes} stripes puts {@code key} in: the high
-   * bits of {@code OpenTable.hash(key)} (the hash code times the golden ratio, xor-shifted by 16).
+   * bits of {@code OpenTable.hash(key)} (the high half of the hash code times 2^64 / golden
+   * ratio).
    */
   static int stripeOf(Object key, int stripes) {
-    int h = key.hashCode() * 0x9E3779B9;
-    h ^= h >>> 16;
+    int h = (int) ((key.hashCode() * 0x9E3779B97F4A7C15L) >>> 32);
     return (h >>> (32 - Integer.numberOfTrailingZeros(stripes))) & (stripes - 1);
   }
 
