@@ -157,16 +157,9 @@ final class OpenTable {
   /** LockFreeReadMap only: slots below this index have been migrated to next. Owner-only. */
   int migrated;
 
-  OpenTable(int capacity) {
-    this(capacity, false);
-  }
-
+  /** A table without rotation or slot reuse: LockFreeReadMap's kind. */
   OpenTable(int capacity, boolean bounded) {
-    this(capacity, bounded, 0);
-  }
-
-  OpenTable(int capacity, boolean bounded, int rotation) {
-    this(capacity, bounded, rotation, false);
+    this(capacity, bounded, 0, false);
   }
 
   OpenTable(int capacity, boolean bounded, int rotation, boolean reuseDeadSlots) {

@@ -60,12 +60,12 @@ class OpenTableHashingTest {
         stripeZero.add(i);
       }
     }
-    OpenTable rotated = new OpenTable(8_192, true, stripeBits);
+    OpenTable rotated = new OpenTable(8_192, true, stripeBits, false);
     assertThat(meanProbe(rotated, stripeZero)).isLessThan(1.2);
 
     // Control: without the rotation the stripe's keys share their top bits, so their home slots
     // crowd into 1/32 of the table and pile up into long runs.
-    OpenTable unrotated = new OpenTable(8_192, true, 0);
+    OpenTable unrotated = new OpenTable(8_192, true, 0, false);
     assertThat(meanProbe(unrotated, stripeZero)).isGreaterThan(10.0);
   }
 }
