@@ -385,17 +385,30 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
       publish(t);
     }
     int live = (int) SIZE.get(this);
-    if (t.capacity() <= smallTable) {
-      OpenTable copy = t.rebuilt(live);
-      publish(copy);
-      return copy;
-    }
     OpenTable n = new OpenTable(t.grownCapacity(live), true);
     t.beginMigration(n);
-    if (t.migrateSome(migrateChunk, n)) {
+    // A small table is migrated whole at once. It is still migrated (each slot copied, then
+    // marked MOVED by CAS) rather than copied and dropped: a lock-free put may be about to swap
+    // a value in t, and only a MOVED mark makes that swap fail instead of landing in a table
+    // nobody reads any more.
+    if (t.migrateSome(t.capacity() <= smallTable ? t.capacity() : migrateChunk, n)) {
       publish(n);
     }
     return n;
+  }
+
+  /**
+   * Under the lock: finishes a resize in progress, if any, and returns the table, which then has
+   * no successor.
+   */
+  private OpenTable settledTable() {
+    OpenTable t = (OpenTable) TABLE.get(this); // plain: only lock holders store it
+    for (OpenTable n = t.nextAcquire(); n != null; n = t.nextAcquire()) {
+      t.migrateSome(t.capacity(), n);
+      publish(n);
+      t = n;
+    }
+    return t;
   }
 
   /** Under the lock: inserts a mapping for a key that is absent from write table {@code t}. */
@@ -419,6 +432,10 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   public V put(K key, V value) {
     int h = OpenTable.hash(key);
     Objects.requireNonNull(value);
+    Object present = swapPresent(key, h, value);
+    if (present != null) {
+      return (V) present;
+    }
     lockForWrite();
     try {
       OpenTable t = writeTable(key, h);
@@ -430,6 +447,28 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /**
+   * The lock-free path of {@link #put} and {@link #replace(Object, Object)}: if {@code key} has a
+   * live value in the current table's probe window, swaps in {@code value} by CAS and returns the
+   * value replaced. Returns null, having changed nothing, when the key is absent, in the overflow
+   * tree, being removed, migrated or frozen for a user function: the caller then takes the lock.
+   *
+   * <p>This is safe without the lock because every other write to a live value slot is atomic
+   * (see OpenTable.swapLiveValue): a swap that lands before a writer's getAndSet, CAS, freeze or
+   * MOVED mark is seen by it; one that comes after fails. A thread running one of this map's
+   * functions must not write to it, so it always takes the lock path, which throws.
+   */
+  private Object swapPresent(Object key, int h, Object value) {
+    OpenTable t = tableAcquire();
+    int s = t.findSlot(key, h);
+    // functionOwner is read without the lock: a thread can only ever find itself there if it
+    // stored itself (program order); any other thread's value is not the current thread.
+    if (s < 0 || functionOwner == Thread.currentThread()) {
+      return null;
+    }
+    return t.swapLiveValue(s, value);
   }
 
   /**
@@ -511,8 +550,13 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    * @throws IllegalStateException as for {@link #put}
    */
   @Override
+  @SuppressWarnings("unchecked")
   public V replace(K key, V value) {
     Objects.requireNonNull(value);
+    Object present = swapPresent(key, OpenTable.hash(key), value);
+    if (present != null) {
+      return (V) present;
+    }
     return replaceOrRemove(key, null, value);
   }
 
@@ -636,6 +680,23 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     lockForWrite();
     try {
       OpenTable t = writeTable(key, h);
+      int slot = t.probe(key, h);
+      if (slot >= 0) {
+        // A present key in the window: freeze its slot so that no lock-free put lands between
+        // the value the function sees and the one it returns.
+        V old = (V) t.freezeAt(slot);
+        V value = old; // restored if the function throws
+        try {
+          value = applyOwned(function, key, old);
+        } finally {
+          t.thawAt(slot, value);
+        }
+        if (value == null) {
+          addSize(-1);
+        }
+        return value;
+      }
+      // Absent, or in the overflow tree, which only lock holders write.
       V old = (V) t.getOwned(key, h);
       if (old == null) {
         V value = absentValue;
@@ -708,6 +769,12 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   public void clear() {
     lockForWrite();
     try {
+      // The old tables are dropped as they are. A lock-free put that found its key in one before
+      // this publish may still swap a value there afterwards; that is harmless: the put began
+      // before the clear, nobody can ever read the dropped table's new value, and the value it
+      // returns was current until the clear, so the put takes effect as if just before the clear
+      // (which then removed its mapping). A resize, by contrast, keeps the mappings it moves,
+      // which is why migration marks slots MOVED by CAS.
       publish(new OpenTable(initialTableCapacity, true));
       SIZE.setRelease(this, 0);
     } finally {
@@ -730,27 +797,41 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     Objects.requireNonNull(function);
     lockForWrite();
     try {
-      Object[] pairs = new Object[16];
-      int n = 0;
-      ChainCursor c = new ChainCursor((OpenTable) TABLE.get(this));
-      while (c.advance()) {
-        if (n == pairs.length) {
-          pairs = Arrays.copyOf(pairs, n * 2);
+      OpenTable t = settledTable();
+      // Every slot frozen first, so that no lock-free put lands between the values the function
+      // sees and the results stored; readers meanwhile get the old values.
+      Object[] old = new Object[t.capacity()];
+      t.freezeAll(old);
+      Object[] stored = old; // thawed back to the old values unless every call succeeds
+      Object[] overflow = t.overflowPairs();
+      try {
+        Object[] results = new Object[old.length];
+        for (int s = 0; s < old.length; s++) {
+          if (old[s] != null) {
+            results[s] = applyReplacing(function, t.keyAt(s), old[s]);
+          }
         }
-        K k = (K) c.key();
-        pairs[n++] = k;
-        pairs[n++] =
-            Objects.requireNonNull(
-                applyOwned(function, k, (V) c.value()), "replaceAll function returned null");
+        for (int i = 0; i < overflow.length; i += 2) {
+          overflow[i + 1] = applyReplacing(function, overflow[i], overflow[i + 1]);
+        }
+        stored = results;
+      } finally {
+        t.thawAll(old, stored);
       }
-      for (int i = 0; i < n; i += 2) {
-        Object key = pairs[i];
-        int h = OpenTable.hash(key);
-        writeTable(key, h).replaceOwned(key, h, null, pairs[i + 1]);
+      for (int i = 0; i < overflow.length; i += 2) {
+        t.replaceOwned(overflow[i], OpenTable.hash(overflow[i]), null, overflow[i + 1]);
       }
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /** One replaceAll call of the function, which must not return null. */
+  @SuppressWarnings("unchecked")
+  private Object applyReplacing(
+      BiFunction<? super K, ? super V, ? extends V> function, Object key, Object value) {
+    return Objects.requireNonNull(
+        applyOwned(function, (K) key, (V) value), "replaceAll function returned null");
   }
 
   /**
@@ -803,12 +884,16 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
         OpenTable t = current;
         Object[] kv = t.kv;
         while (slot < t.capacity()) {
-          int j = (slot++) << 1;
+          int s = slot++;
+          int j = s << 1;
           Object k = OpenTable.getAcquire(kv, j); // pairs with setRelease(key)
           if (k == null || k == OpenTable.DELETED) {
             continue;
           }
-          Object v = OpenTable.getAcquire(kv, j + 1); // pairs with setRelease(value)
+          Object v = OpenTable.getAcquire(kv, j + 1); // pairs with setRelease(value) and CASes
+          if (v == OpenTable.FROZEN) {
+            v = t.frozenValue(s);
+          }
           if (v != null && emit(t, k, v)) {
             return true;
           }

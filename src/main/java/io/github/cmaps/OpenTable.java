@@ -94,6 +94,48 @@ final class OpenTable {
   };
 
   /**
+   * Value-slot marker (LockFreeReadMap tables only) of a mapping whose value a lock holder has
+   * frozen while a user function computes its replacement: the value it had is in the table's
+   * {@link Frozen} record. Lock-free value swaps (see {@link #swapLiveValue}) fail on it, so the
+   * function's result cannot overwrite a value stored while it ran.
+   */
+  static final Object FROZEN = new Object() {
+    @Override
+    public String toString() {
+      return "FROZEN";
+    }
+  };
+
+  /**
+   * The values of frozen slots, for readers who meet {@link #FROZEN}: either one slot and its
+   * value (the compute family freezes one mapping at a time) or a value per slot (replaceAll
+   * freezes them all). Immutable once published, except that replaceAll fills {@code values[s]}
+   * before it freezes slot {@code s}.
+   */
+  static final class Frozen {
+    final int slot;
+    final Object value;
+    final Object[] values;
+
+    Frozen(int slot, Object value) {
+      this.slot = slot;
+      this.value = value;
+      this.values = null;
+    }
+
+    Frozen(Object[] values) {
+      this.slot = -1;
+      this.value = null;
+      this.values = values;
+    }
+
+    /** The value slot {@code s} had when frozen under this record, or null if not this record's. */
+    Object valueOf(int s) {
+      return values != null ? values[s] : s == slot ? value : null;
+    }
+  }
+
+  /**
    * Probe window of a bounded table: a key lives in one of the WINDOW slots starting at its home
    * slot, or else in the overflow tree. Long enough that a well-spread table almost never
    * overflows at half load; short enough that many keys sharing a hash code cost a bounded probe
@@ -157,18 +199,41 @@ final class OpenTable {
   /** LockFreeReadMap only: slots below this index have been migrated to next. Owner-only. */
   int migrated;
 
-  /** A table without rotation or slot reuse: LockFreeReadMap's kind. */
+  /**
+   * LockFreeReadMap only: the {@link Frozen} record of the slots now holding {@link #FROZEN}, or
+   * null. Written by the owner with setRelease before it freezes a slot and after it thaws the
+   * last one; read with getAcquire (FROZEN_RECORD) by readers who met FROZEN.
+   */
+  @SuppressWarnings("unused") // accessed through the FROZEN_RECORD VarHandle
+  private Frozen frozen;
+
+  /**
+   * True for LockFreeReadMap's tables, whose value slots lock-free writers may swap (see {@link
+   * #swapLiveValue}): the owner then writes a live value slot only with atomic operations, so
+   * that it never overwrites such a swap unseen. The lock-based maps' tables (false) have no
+   * writer but the owner and keep plain stores.
+   */
+  final boolean sharedValues;
+
+  /** A table without rotation or slot reuse, with shared values: LockFreeReadMap's kind. */
   OpenTable(int capacity, boolean bounded) {
-    this(capacity, bounded, 0, false);
+    this(capacity, bounded, 0, false, true);
   }
 
+  /** A table written by its owner alone: the lock-based maps' kind. */
   OpenTable(int capacity, boolean bounded, int rotation, boolean reuseDeadSlots) {
+    this(capacity, bounded, rotation, reuseDeadSlots, false);
+  }
+
+  private OpenTable(
+      int capacity, boolean bounded, int rotation, boolean reuseDeadSlots, boolean sharedValues) {
     this.kv = new Object[capacity << 1];
     this.mask = capacity - 1;
     this.shift = 32 - Integer.numberOfTrailingZeros(capacity);
     this.rotation = rotation;
     this.bounded = bounded;
     this.reuseDeadSlots = reuseDeadSlots;
+    this.sharedValues = sharedValues;
   }
 
   /** The home slot of a key with hash {@code h}: the top bits of the rotated hash. */
@@ -226,12 +291,15 @@ final class OpenTable {
     // null it will meet: even a racy reader of a stale table cannot loop forever.
     final int limit = bounded ? Math.min(WINDOW - 1, mask) : mask;
     for (int i = home(h), n = 0; n <= limit; i = (i + 1) & mask, n++) {
-      Object k = getAcquire(kv, i << 1); // pairs with setRelease(key) in insertAt/removeAt
+      Object k = getAcquire(kv, i << 1); // pairs with setRelease(key) in insertAt/replaceAt
       if (k == null) {
         return null;
       }
       if (k == key || (k != DELETED && key.equals(k))) {
-        Object v = getAcquire(kv, (i << 1) + 1); // pairs with setRelease(value)
+        Object v = getAcquire(kv, (i << 1) + 1); // pairs with setRelease(value) and CASes
+        if (v == FROZEN) {
+          v = frozenValue(i);
+        }
         if (v != null) {
           return v;
         }
@@ -250,6 +318,77 @@ final class OpenTable {
     return OverflowTree.get((OverflowTree.Node) root, key, h);
   }
 
+  /**
+   * Anyone: the value of slot {@code s}, whose value slot was just read as {@link #FROZEN}: the
+   * frozen value from the record, or, if the slot has been thawed since, its new value (which
+   * may be null). Never waits: it loops only if the owner thawed and froze the slot again in
+   * the meantime, that is only while the owner makes progress.
+   */
+  Object frozenValue(int s) {
+    final int j = (s << 1) + 1;
+    for (;;) {
+      // Acquire, pairing with the owner's setRelease of the record, which it stores before the
+      // CAS that froze the slot and clears only after the store that thawed it: a reader who saw
+      // FROZEN sees this freeze's record or a later one.
+      Frozen r = (Frozen) FROZEN_RECORD.getAcquire(this);
+      if (r != null) {
+        Object v = r.valueOf(s);
+        if (v != null) {
+          return v;
+        }
+      }
+      // No record for s: thawed since (and perhaps frozen again); read the slot afresh.
+      Object v = getAcquire(kv, j); // pairs with setRelease in thawAt/thawAll
+      if (v != FROZEN) {
+        return v;
+      }
+    }
+  }
+
+  /**
+   * Anyone (LockFreeReadMap's lock-free put): the slot holding {@code key} in this table's probe
+   * window, whatever its value's state, or -1 if the key is not there (absent, in the overflow
+   * tree, or racing with its insertion).
+   */
+  int findSlot(Object key, int h) {
+    final Object[] kv = this.kv;
+    final int mask = this.mask;
+    final int limit = bounded ? Math.min(WINDOW - 1, mask) : mask;
+    for (int i = home(h), n = 0; n <= limit; i = (i + 1) & mask, n++) {
+      Object k = getAcquire(kv, i << 1); // pairs with setRelease(key) in insertAt/replaceAt
+      if (k == null) {
+        return -1;
+      }
+      if (k == key || (k != DELETED && key.equals(k))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Anyone, on a shared-values table (LockFreeReadMap's lock-free put of a present key): if slot
+   * {@code s} holds a live value, replaces it with {@code value} by CAS and returns it; returns
+   * null, changing nothing, if it holds none: removed (null), migrated to the successor (MOVED)
+   * or frozen for a user function (FROZEN). Every other write to a live value slot of such a
+   * table is atomic too (owner's getAndSet or CAS), so each swap either lands before it and is
+   * seen by it, or fails.
+   */
+  Object swapLiveValue(int s, Object value) {
+    final Object[] kv = this.kv;
+    final int j = (s << 1) + 1;
+    for (;;) {
+      Object v = getAcquire(kv, j); // pairs with every release store or CAS of the value
+      if (v == null || v == MOVED || v == FROZEN) {
+        return null;
+      }
+      // Release, pairing with the readers' getAcquire(value): they see the value's fields.
+      if (SLOTS.weakCompareAndSetRelease(kv, j, v, value)) {
+        return v;
+      }
+    }
+  }
+
   /** The successor table of a LockFreeReadMap resize, or null. */
   OpenTable nextAcquire() {
     return (OpenTable) NEXT.getAcquire(this); // pairs with setRelease in setNextRelease
@@ -262,9 +401,17 @@ final class OpenTable {
 
   /* ---------------- Writer operations (owner only) -------------- */
 
-  /** Owner-only: the value in a live slot. */
+  /** Owner-only: the key in a live slot. */
+  Object keyAt(int slot) {
+    return kv[slot << 1];
+  }
+
+  /**
+   * Owner-only: the value in a live slot. Acquire on a shared-values table, where a lock-free
+   * put may have just stored it (pairs with its CAS); plain otherwise.
+   */
   Object valueAt(int slot) {
-    return kv[(slot << 1) + 1];
+    return sharedValues ? getAcquire(kv, (slot << 1) + 1) : kv[(slot << 1) + 1];
   }
 
   /**
@@ -301,16 +448,100 @@ final class OpenTable {
     setRelease(kv, slot << 1, key); // pairs with getAcquire(key) in find and iterators
   }
 
-  /** Owner-only: replaces the value of a live slot. */
-  void setValueAt(int slot, Object value) {
-    setRelease(kv, (slot << 1) + 1, value); // pairs with getAcquire(value) in find and iterators
+  /**
+   * Owner-only: if live slot {@code slot}'s value equals {@code expected} (any value when that is
+   * null), replaces it with {@code value}, or removes the mapping when {@code value} is null,
+   * leaving a dead slot. Returns the value replaced, or null if it did not equal {@code expected}.
+   */
+  Object replaceAt(int slot, Object expected, Object value) {
+    final Object[] kv = this.kv;
+    final int j = (slot << 1) + 1;
+    for (;;) {
+      Object v = valueAt(slot);
+      if (expected != null && !expected.equals(v)) {
+        return null;
+      }
+      if (!sharedValues) {
+        setRelease(kv, j, value); // pairs with getAcquire(value) in find and iterators
+      } else if (!SLOTS.compareAndSet(kv, j, v, value)) {
+        continue; // a lock-free put replaced v since we read it: decide again on its value
+      }
+      if (value == null) {
+        // Value first (above): a reader that matched the key then sees null and keeps probing.
+        setRelease(kv, slot << 1, DELETED); // pairs with getAcquire(key) in find
+      }
+      return v;
+    }
   }
 
-  /** Owner-only: removes the live mapping in {@code slot}, leaving a dead slot. */
-  void removeAt(int slot) {
-    // Value first: a reader that matched the key then sees null and keeps probing.
-    setRelease(kv, (slot << 1) + 1, null); // pairs with getAcquire(value) in find
-    setRelease(kv, slot << 1, DELETED); // pairs with getAcquire(key) in find
+  /* ---------------- Freezing (LockFreeReadMap's user functions; owner only) -------------- */
+
+  /**
+   * Owner-only: freezes live slot {@code slot} for the run of a user function and returns the
+   * value it froze. Until {@link #thawAt}, readers get that value (through the record) and
+   * lock-free puts fail on the slot and fall back to the lock, so nothing is stored into the
+   * slot while the function computes its new value.
+   */
+  Object freezeAt(int slot) {
+    final Object[] kv = this.kv;
+    final int j = (slot << 1) + 1;
+    for (;;) {
+      Object v = getAcquire(kv, j); // pairs with a lock-free put's CAS
+      // The record first (release): a reader who sees FROZEN (acquire) finds it.
+      FROZEN_RECORD.setRelease(this, new Frozen(slot, v));
+      if (SLOTS.compareAndSet(kv, j, v, FROZEN)) {
+        return v;
+      }
+    }
+  }
+
+  /**
+   * Owner-only: ends the freeze of {@code slot}, storing {@code value}, or removing the mapping
+   * when it is null; the record is dropped after the store.
+   */
+  void thawAt(int slot, Object value) {
+    setRelease(kv, (slot << 1) + 1, value); // pairs with getAcquire(value) in find, frozenValue
+    if (value == null) {
+      setRelease(kv, slot << 1, DELETED); // pairs with getAcquire(key) in find
+    }
+    FROZEN_RECORD.setRelease(this, null); // after the store: see frozenValue
+  }
+
+  /**
+   * Owner-only (replaceAll): freezes every live slot of this table, which has no successor;
+   * {@code values[s]} receives the value frozen in slot {@code s} (it stays null for others).
+   */
+  void freezeAll(Object[] values) {
+    final Object[] kv = this.kv;
+    FROZEN_RECORD.setRelease(this, new Frozen(values)); // before any FROZEN mark
+    for (int s = 0; s < values.length; s++) {
+      Object k = kv[s << 1];
+      if (k == null || k == DELETED) {
+        continue;
+      }
+      final int j = (s << 1) + 1;
+      for (;;) {
+        Object v = getAcquire(kv, j); // pairs with a lock-free put's CAS
+        // Plain store, published by the CAS below to a reader who sees FROZEN.
+        values[s] = v;
+        if (SLOTS.compareAndSet(kv, j, v, FROZEN)) {
+          break;
+        }
+      }
+    }
+  }
+
+  /**
+   * Owner-only: ends {@link #freezeAll}, storing {@code values[s]} into each slot {@code s} that
+   * {@code frozen[s]} says was frozen, then dropping the record.
+   */
+  void thawAll(Object[] frozen, Object[] values) {
+    for (int s = 0; s < frozen.length; s++) {
+      if (frozen[s] != null) {
+        setRelease(kv, (s << 1) + 1, values[s]); // pairs with getAcquire in find, frozenValue
+      }
+    }
+    FROZEN_RECORD.setRelease(this, null); // after the stores: see frozenValue
   }
 
   /* ---------------- Owner operations on whole mappings (bounded or not) -------------- */
@@ -349,6 +580,12 @@ final class OpenTable {
     OVERFLOW.setRelease(this, root); // pairs with getAcquire(overflow) in find and iterators
   }
 
+  /** Owner-only: the overflow tree's mappings as key, value, key, value... (empty if none). */
+  Object[] overflowPairs() {
+    OverflowTree.Node root = overflowRoot();
+    return root == null ? new Object[0] : OverflowTree.toArray(root);
+  }
+
   /** Owner-only: the value of {@code key}, or null (MOVED if already migrated). */
   Object getOwned(Object key, int h) {
     int s = probe(key, h);
@@ -370,11 +607,7 @@ final class OpenTable {
   Object putOwned(Object key, int h, Object value, boolean onlyIfAbsent) {
     int s = probe(key, h);
     if (s >= 0) {
-      Object old = valueAt(s);
-      if (!onlyIfAbsent) {
-        setValueAt(s, value);
-      }
-      return old;
+      return onlyIfAbsent ? valueAt(s) : replaceAt(s, null, value);
     }
     if (s != WINDOW_FULL) {
       int dead = reuseDeadSlots ? firstDeadSlot(h, ~s) : -1;
@@ -401,16 +634,7 @@ final class OpenTable {
   Object replaceOwned(Object key, int h, Object expected, Object value) {
     int s = probe(key, h);
     if (s >= 0) {
-      Object old = valueAt(s);
-      if (expected != null && !expected.equals(old)) {
-        return null;
-      }
-      if (value == null) {
-        removeAt(s);
-      } else {
-        setValueAt(s, value);
-      }
-      return old;
+      return replaceAt(s, expected, value);
     }
     if (s != WINDOW_FULL) {
       return null;
@@ -452,16 +676,28 @@ final class OpenTable {
    * (release), so a reader that sees MOVED finds the mapping in {@code n}.
    */
   void migrateSlot(int slot, OpenTable n) {
+    final Object[] kv = this.kv;
     Object k = kv[slot << 1];
     if (k == null || k == DELETED) {
       return;
     }
-    Object v = kv[(slot << 1) + 1];
-    if (v == null || v == MOVED) {
-      return;
+    final int j = (slot << 1) + 1;
+    for (;;) {
+      Object v = valueAt(slot);
+      if (v == null || v == MOVED) {
+        return;
+      }
+      n.putOwned(k, hash(k), v, false);
+      if (!sharedValues) {
+        setRelease(kv, j, MOVED); // pairs with getAcquire(value) in find and iterators
+        return;
+      }
+      // CAS: a lock-free put that stored a newer value since we read v makes this fail; copy
+      // that value instead. Once MOVED, every later lock-free put on this slot fails.
+      if (SLOTS.compareAndSet(kv, j, v, MOVED)) {
+        return;
+      }
     }
-    n.putOwned(k, hash(k), v, false);
-    setValueAt(slot, MOVED);
   }
 
   /**
@@ -511,7 +747,8 @@ final class OpenTable {
    * drops the dead slots. The new table is filled with plain stores; the owner publishes it.
    */
   OpenTable rebuilt(int live) {
-    OpenTable t = new OpenTable(grownCapacity(live), bounded, rotation, reuseDeadSlots);
+    OpenTable t =
+        new OpenTable(grownCapacity(live), bounded, rotation, reuseDeadSlots, sharedValues);
     copyLiveInto(t);
     return t;
   }
@@ -624,12 +861,14 @@ final class OpenTable {
   private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
   private static final VarHandle OVERFLOW;
   private static final VarHandle NEXT;
+  private static final VarHandle FROZEN_RECORD;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       OVERFLOW = l.findVarHandle(OpenTable.class, "overflow", Object.class);
       NEXT = l.findVarHandle(OpenTable.class, "next", OpenTable.class);
+      FROZEN_RECORD = l.findVarHandle(OpenTable.class, "frozen", Frozen.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }

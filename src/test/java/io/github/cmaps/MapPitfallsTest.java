@@ -269,6 +269,42 @@ class MapPitfallsTest {
         });
       }
     },
+    COMPUTE_PUTS_ANOTHER_PRESENT_KEY(Map.of("a", 2, "b", 20, "c", 3)) {
+      @Override
+      void run(ConcurrentMap<String, Integer> map) {
+        map.compute("a", (k, v) -> {
+          map.put("b", 20); // a present key: LockFreeReadMap's lock-free put path
+          return v + 1;
+        });
+      }
+    },
+    MERGE_REPLACES_ANOTHER_PRESENT_KEY(Map.of("a", 11, "b", 20, "c", 3)) {
+      @Override
+      void run(ConcurrentMap<String, Integer> map) {
+        map.merge("a", 10, (v, w) -> {
+          map.replace("b", 20);
+          return v + w;
+        });
+      }
+    },
+    COMPUTE_IF_PRESENT_PUTS_ITS_OWN_KEY(null) {
+      @Override
+      void run(ConcurrentMap<String, Integer> map) {
+        map.computeIfPresent("a", (k, v) -> {
+          map.put("a", 20);
+          return v + 1;
+        });
+      }
+    },
+    REPLACE_ALL_PUTS_A_PRESENT_KEY(null) {
+      @Override
+      void run(ConcurrentMap<String, Integer> map) {
+        map.replaceAll((k, v) -> {
+          map.put("c", 30);
+          return v + 1;
+        });
+      }
+    },
     REPLACE_ALL_REMOVES_A_KEY(null) {
       @Override
       void run(ConcurrentMap<String, Integer> map) {
