@@ -32,6 +32,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * <ul>
  *   <li>a swap paused after finding its key's slot, while the key is removed and re-inserted
  *       (control: {@link HashMap}, whose paused put writes into the unlinked node);
+ *   <li>a swap that lands while a conditional {@code remove} compares the value it read
+ *       (control: {@link HashMap}, which then removes the value the put stored);
  *   <li>a swap paused while a resize moves the table on, copying the slot (control: a bare table
  *       that copies without marking the old slot MOVED, as the map's small-table rebuild once did:
  *       the swap lands in the dropped table and is lost);
@@ -109,6 +111,58 @@ class LockFreeReadMapLockFreePutTest {
   @Test
   void aHashMapPutPausedWhileItsKeyIsRemovedAndReinsertedIsLost() throws Exception {
     assertThat(putPausedAcrossRemoveAndReinsertIsLinearizable(new HashMap<>())).isFalse();
+  }
+
+  /** An expected value equal to "old" whose equals, the first time, announces it and waits. */
+  static final class PausingExpected {
+    final CountDownLatch comparing = new CountDownLatch(1);
+    final CountDownLatch resume = new CountDownLatch(1);
+
+    @Override
+    public boolean equals(Object o) {
+      if (comparing.getCount() > 0) {
+        comparing.countDown();
+        try {
+          await(resume);
+        } catch (InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      }
+      return "old".equals(o);
+    }
+
+    @Override
+    public int hashCode() {
+      return "old".hashCode();
+    }
+  }
+
+  /**
+   * True if {@code remove(K, "old")}, paused while it compares the value it read, and a {@code
+   * put(K, "new")} that lands meanwhile end in a state one order of the two produces.
+   */
+  private boolean putDuringConditionalRemoveIsLinearizable(Map<Key, String> map)
+      throws Exception {
+    map.put(K, "old");
+    PausingExpected expected = new PausingExpected();
+    Future<Boolean> remove = pool.submit(() -> map.remove(K, expected));
+    await(expected.comparing); // the remover has read "old" and not yet removed it
+    String put = map.put(K, "new");
+    expected.resume.countDown();
+    boolean removed = remove.get(WAIT_SECONDS, TimeUnit.SECONDS);
+    // remove first: it removes "old" and the put inserts; put first: the remove finds "new".
+    return (removed && put == null && "new".equals(map.get(K)))
+        || (!removed && "old".equals(put) && "new".equals(map.get(K)));
+  }
+
+  @Test
+  void aSwapDuringAConditionalRemoveMakesTheRemoveDecideAgain() throws Exception {
+    assertThat(putDuringConditionalRemoveIsLinearizable(new LockFreeReadMap<>())).isTrue();
+  }
+
+  @Test
+  void aHashMapPutDuringAConditionalRemoveIsLost() throws Exception {
+    assertThat(putDuringConditionalRemoveIsLinearizable(new HashMap<>())).isFalse();
   }
 
   /* ---------------- Resizes under a paused swap -------------- */
