@@ -21,8 +21,9 @@ import java.util.function.Function;
  * A {@link ConcurrentMap} whose reads never lock, never CAS, never write to shared memory and
  * never wait for a writer: {@code get}, {@code containsKey}, {@code getOrDefault}, {@code size},
  * {@code isEmpty} and iteration are a handful of acquire loads over an open-addressing table.
- * Writers take one lock among themselves. Built for read-mostly shared state: configuration,
- * caches, registries.
+ * {@code put} and {@code replace} of a key that is already present swap its value with one CAS;
+ * every other write takes one lock shared by the writers. Built for read-mostly shared state:
+ * configuration, caches, registries.
  *
  * <p><b>Contract, in {@link java.util.concurrent.ConcurrentHashMap}'s terms.</b>
  * <ul>
@@ -36,10 +37,13 @@ import java.util.function.Function;
  *       read that meets a moved slot follows it to the new table, so neither readers nor
  *       writers stop for a whole-table copy. Reads during a resize never miss a key that was
  *       present before the resize began and was not removed.</li>
- *   <li><em>Writers exclude each other.</em> All writes share one lock, so a long-running
- *       function passed to {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent},
- *       {@code merge} or {@code replaceAll} stalls other <b>writers</b> (never readers) until it
- *       returns.</li>
+ *   <li><em>Writers.</em> Inserts, removals, the {@code compute}/{@code merge} family and the
+ *       bulk operations share one lock; a {@code put} or {@code replace} that finds its key
+ *       present replaces the value with a CAS and takes the lock only if that fails. So a
+ *       long-running function passed to {@code compute}, {@code computeIfAbsent}, {@code
+ *       computeIfPresent}, {@code merge} or {@code replaceAll} stalls other <b>writers</b> (never
+ *       readers) until it returns, except puts that replace the values of other present keys;
+ *       a put of the key whose function is running waits for it.</li>
  *   <li><em>Iteration</em> is weakly consistent: iterators of {@link #keySet}, {@link #values}
  *       and {@link #entrySet} never throw {@link java.util.ConcurrentModificationException},
  *       return each mapping that existed when the iterator was created and was not removed at
@@ -89,11 +93,39 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    * updating). Nothing is written, nothing waits: the table only ever changes by single
    * reference stores, each publishing a complete key, value or overflow tree.
    *
-   * Writes. One ReentrantLock serializes writers. Inside it a writer probes with plain loads
-   * (it is the only writer), inserts with setPlain(value) + setRelease(key), updates with
-   * setRelease(value), removes with setRelease(value = null) + setRelease(key = DELETED). Slots
-   * are never reused within a table, so a reader can never read key A and then the value of a
-   * later key B in the same slot. Dead slots are dropped by the next resize.
+   * Writes. One ReentrantLock serializes writers, except the lock-free swaps below. Inside it
+   * a writer probes with plain loads of key slots (only lock holders write keys), inserts with
+   * setPlain(value) + setRelease(key), updates a value with getAndSet or CAS, removes with a CAS
+   * of the value to null then setRelease(key = DELETED). Slots are never reused within a table, so
+   * a reader can never read key A and then the value of a later key B in the same slot. Dead
+   * slots are dropped by the next resize.
+   *
+   * Lock-free swaps. put(k, v) and replace(k, v) first look for k in the current table's window
+   * (acquire loads, as a reader does) and, if its slot holds a live value, replace it with one
+   * CAS (weakCompareAndSetRelease, retried while the value stays live): no lock, and no shared
+   * write but the slot itself. Refreshing a present key is what a read-mostly map's writes mostly
+   * are (a cache entry, a configuration value), and this keeps them off the lock's cache line
+   * (docs/lock-free-read-map.md has the numbers). It is safe because no lock holder ever writes a
+   * live value slot with a plain store: each such write is an atomic getAndSet or CAS, so a swap
+   * either lands first, and the lock holder sees and returns it, or comes later and fails. A swap
+   * fails, and its caller takes the lock, when the slot holds
+   *   - null: the mapping is being removed;
+   *   - MOVED: a resize copied the mapping (copy, then CAS the old slot to MOVED; if a swap landed
+   *     between the two, the CAS fails and the newer value is copied instead). Small tables are
+   *     migrated whole the same way, never copied and dropped: a swap could land in a table nobody
+   *     reads any more and be lost;
+   *   - FROZEN: a user function is computing the slot's next value. compute, computeIfPresent and
+   *     merge of a present key freeze its slot (a record {slot, value} on the table, then a CAS of
+   *     the value to FROZEN), run the function, then store the result (or remove) and drop the
+   *     record; replaceAll freezes every slot the same way before its first call. Readers who meet
+   *     FROZEN take the value from the record (OpenTable.frozenValue), so they still never wait;
+   *     a put of that key waits on the lock until the function is done, so the function's result
+   *     is never computed from a value that a put has replaced meanwhile.
+   * clear() publishes an empty table and drops the old ones as they are: a swap that lands in a
+   * dropped table belongs to a put that began before the clear, returns a value that was current
+   * until then and stores one nobody can read: that is the put taking effect just before the
+   * clear. A thread inside one of this map's functions never swaps (its writes must throw), which
+   * is why swapPresent checks functionOwner first.
    *
    * Resize (incremental, one writer at a time, readers never wait):
    *
@@ -103,9 +135,10 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    *  1. When the table is half full of live and dead slots, the writer allocates 'new' (double
    *     the capacity if live mappings fill a quarter, else the same, to drop dead slots), links
    *     it as old.next (setRelease), copies old's overflow tree into it and marks the overflow
-   *     MOVED. Small tables (up to SMALL_TABLE slots) are instead copied whole and published.
+   *     MOVED. Small tables (up to SMALL_TABLE slots) are migrated whole at once, by the same
+   *     slot-by-slot steps, and published.
    *  2. From then on every write goes to 'new'. Before touching key K, a writer migrates K's
-   *     slot of 'old' (copy into new, then setRelease(MOVED) into old's value slot), and it
+   *     slot of 'old' (copy into new, then CAS MOVED into old's value slot), and it
    *     migrates MIGRATE_CHUNK further slots in index order. A write therefore never copies more
    *     than a chunk: no stop-the-world pause for writers either.
    *  3. When the last slot is migrated, the writer publishes 'new' as the table (setRelease).

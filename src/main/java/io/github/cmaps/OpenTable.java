@@ -70,6 +70,15 @@ final class OpenTable {
    * the read is linearizable. The table array itself is published by the owner (a release store
    * or an unlock) and is immutable in size.
    *
+   * Shared values (LockFreeReadMap's tables, sharedValues). There a thread that does not own the
+   * table may swap the value of a live slot by CAS (swapLiveValue: LockFreeReadMap's lock-free
+   * put of a present key). So the owner writes a live value slot only atomically: getAndSet or
+   * CAS to update or remove, CAS to MOVED when migrating (copying again if a swap got in between
+   * its read and its mark), CAS to FROZEN while a user function computes the slot's next value
+   * (readers then take the value from the table's Frozen record). A swap fails on null, MOVED
+   * and FROZEN, and its caller falls back to the owner's lock. The lock-based maps' tables keep
+   * the plain and release stores above: only the owner writes them.
+   *
    * File organization: hashing and sizing, lock-free reads, writer operations (owner only),
    * rebuilding, iteration.
    */
