@@ -294,7 +294,23 @@ final class OpenTable {
    * linearizable; on a reuse table it counts only if validated (see the Overview).
    */
   Object find(Object key, int h) {
+    // Fast path: the very key object in its home slot, the common case of a well-spread table
+    // whose callers look up the key objects they stored (Integer caches, constants, interned or
+    // reused keys). Measured on 1,000 Integer keys, 2 threads: 355-405 ops/us against 255-305
+    // for the loop alone (docs/lock-free-read-map.md). Anything else takes the full probe.
     final Object[] kv = this.kv;
+    final int home = home(h) << 1;
+    if (getAcquire(kv, home) == key) { // pairs with setRelease(key) in insertAt/replaceAt
+      Object v = getAcquire(kv, home + 1); // pairs with setRelease(value) and CASes
+      if (v != null && v != FROZEN) {
+        return v;
+      }
+    }
+    return findByProbing(kv, key, h);
+  }
+
+  /** The full probe of {@link #find}. */
+  private Object findByProbing(Object[] kv, Object key, int h) {
     final int mask = this.mask;
     // The probe is bounded by the window (bounded tables) or the capacity, never only by the
     // null it will meet: even a racy reader of a stale table cannot loop forever.
