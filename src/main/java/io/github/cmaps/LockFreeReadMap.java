@@ -586,20 +586,25 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   @SuppressWarnings("unchecked")
   public V replace(K key, V value) {
     Objects.requireNonNull(value);
-    Object present = swapPresent(key, OpenTable.hash(key), value);
+    int h = OpenTable.hash(key);
+    Object present = swapPresent(key, h, value);
     if (present != null) {
       return (V) present;
     }
-    return replaceOrRemove(key, null, value);
+    return replaceOrRemove(key, h, null, value);
   }
 
   /**
    * If {@code key} is mapped (to {@code expected}, unless null), maps it to {@code value}, or
    * removes it when {@code value} is null. Returns the previous value, or null if nothing changed.
    */
-  @SuppressWarnings("unchecked")
   private V replaceOrRemove(Object key, Object expected, Object value) {
-    int h = OpenTable.hash(key);
+    return replaceOrRemove(key, OpenTable.hash(key), expected, value);
+  }
+
+  /** {@link #replaceOrRemove(Object, Object, Object)} for a key whose hash is {@code h}. */
+  @SuppressWarnings("unchecked")
+  private V replaceOrRemove(Object key, int h, Object expected, Object value) {
     lockForWrite();
     try {
       Object old = writeTable(key, h).replaceOwned(key, h, expected, value);
@@ -729,8 +734,9 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
         }
         return value;
       }
-      // Absent, or in the overflow tree, which only lock holders write.
-      V old = (V) t.getOwned(key, h);
+      // Absent from the window (the probe ended at a free slot), or else perhaps in the overflow
+      // tree, which only lock holders write: only then look again, there.
+      V old = slot == OpenTable.WINDOW_FULL ? (V) t.getOwned(key, h) : null;
       if (old == null) {
         V value = absentValue;
         if (value == null && callIfAbsent) {
