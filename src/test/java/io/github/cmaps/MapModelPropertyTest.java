@@ -1,0 +1,1595 @@
+package io.github.cmaps;
+
+import static io.github.cmaps.Capability.ATOMIC_BULK_OPERATIONS;
+
+import java.io.Serializable;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.Predicate;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Group;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tag;
+import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AroundPropertyHook;
+import net.jqwik.api.lifecycle.PropagationMode;
+import net.jqwik.api.lifecycle.PropertyExecutionResult;
+import net.jqwik.api.lifecycle.PropertyExecutor;
+import net.jqwik.api.lifecycle.PropertyLifecycleContext;
+import net.jqwik.api.state.Action;
+import net.jqwik.api.state.ActionChain;
+import net.jqwik.api.state.Transformer;
+
+/**
+ * Model-based property test: random sequences of every {@code Map}, {@code ConcurrentMap} and
+ * view operation, each applied to the map under test and to a {@link HashMap} model, comparing
+ * what they return or throw and, after every step, the map's size, iteration and a lookup of
+ * every key through an equal key object of its own (of another class where one exists). jqwik
+ * shrinks a failing sequence to a short one and prints it, step by step.
+ *
+ * <p>The keys come in families, and the adversarial ones are the point: keys with one hash code
+ * in groups larger than the probe window ({@link OpenTable#WINDOW}), so that they reach the
+ * overflow tree ({@link OverflowTree}); equal keys of different classes ({@code List.of(k)} and
+ * {@code new ArrayList<>(List.of(k))}); generic and foreign {@code Comparable}s; and keys whose
+ * {@code hashCode} or {@code equals} throws, once, during one step. "Put a batch of keys"
+ * actions reach the overflow within a short sequence. A step that throws a key's exception must
+ * leave the map unchanged; a user function that throws or returns null must be handled as
+ * {@code ConcurrentHashMap} does; a null argument must throw {@code NullPointerException} and
+ * change nothing. {@code ConcurrentHashMap} runs every property too: it passing shows that the
+ * model expects only what the contract promises.
+ *
+ * <p>There is a group per map and a property per key family, each tagged, so one can run a
+ * family or a map alone:
+ *
+ * <pre>{@code
+ * mvn test -Dtest=MapModelPropertyTest -Dsurefire.failIfNoSpecifiedTests=false
+ * mvn test -Dtest=MapModelPropertyTest -Dgroups=plain                      # plain keys only
+ * mvn test -Dtest=MapModelPropertyTest -Dgroups='crossClassEqual & LockFreeReadMap'
+ * mvn test -Dtest=MapModelPropertyTest -Dcmaps.properties.tries=10000      # a longer hunt
+ * }</pre>
+ *
+ * <p>Family tags: {@code plain}, {@code colliding}, {@code crossClassEqual}, {@code
+ * oddComparable}, {@code throwing}, {@code mixed} (all families in one map); map tags: the map's
+ * class name. {@code -Dcmaps.properties.tries} (default 100, from {@code
+ * junit-platform.properties}) sets the tries of every property and {@code
+ * -Dcmaps.properties.actions} (default 60) the longest sequence. A failing sample is stored in
+ * {@code target/jqwik-database} and tried first on the next run.
+ */
+@AddLifecycleHook(
+    value = MapModelPropertyTest.TriesFromSystemProperty.class,
+    propagateTo = PropagationMode.ALL_DESCENDANTS)
+class MapModelPropertyTest {
+
+  /** Longest action sequence; {@code -Dcmaps.properties.actions} overrides it. */
+  private static final int MAX_ACTIONS = Integer.getInteger("cmaps.properties.actions", 60);
+
+  /* ---------------- The properties: a group per map, a property per key family -------------- */
+
+  /** The properties of one map. */
+  abstract class ModelProperties {
+
+    abstract MapImpl impl();
+
+    @Property
+    @Tag("plain")
+    void plainKeysBehaveAsTheModel(@ForAll("plainChains") ActionChain<Run> chain) {
+      chain.run();
+    }
+
+    @Property
+    @Tag("colliding")
+    void collidingKeysBehaveAsTheModel(@ForAll("collidingChains") ActionChain<Run> chain) {
+      chain.run();
+    }
+
+    @Property
+    @Tag("crossClassEqual")
+    void equalKeysOfDifferentClassesBehaveAsTheModel(
+        @ForAll("crossClassEqualChains") ActionChain<Run> chain) {
+      chain.run();
+    }
+
+    @Property
+    @Tag("oddComparable")
+    void oddComparableKeysBehaveAsTheModel(
+        @ForAll("oddComparableChains") ActionChain<Run> chain) {
+      chain.run();
+    }
+
+    @Property
+    @Tag("throwing")
+    void keysWhoseHashCodeOrEqualsThrowsBehaveAsTheModel(
+        @ForAll("throwingChains") ActionChain<Run> chain) {
+      chain.run();
+    }
+
+    @Property
+    @Tag("mixed")
+    void allKeyFamiliesMixedBehaveAsTheModel(@ForAll("mixedChains") ActionChain<Run> chain) {
+      chain.run();
+    }
+
+    @Provide
+    Arbitrary<ActionChain<Run>> plainChains() {
+      return chains(impl(), Family.PLAIN);
+    }
+
+    @Provide
+    Arbitrary<ActionChain<Run>> collidingChains() {
+      return chains(impl(), Family.COLLIDING);
+    }
+
+    @Provide
+    Arbitrary<ActionChain<Run>> crossClassEqualChains() {
+      return chains(impl(), Family.CROSS_CLASS_EQUAL);
+    }
+
+    @Provide
+    Arbitrary<ActionChain<Run>> oddComparableChains() {
+      return chains(impl(), Family.ODD_COMPARABLE);
+    }
+
+    @Provide
+    Arbitrary<ActionChain<Run>> throwingChains() {
+      return chains(impl(), Family.THROWING);
+    }
+
+    @Provide
+    Arbitrary<ActionChain<Run>> mixedChains() {
+      return chains(impl(), Family.MIXED);
+    }
+  }
+
+  @Group
+  @Tag("ReadWriteLockMap")
+  class ReadWriteLockMapModel extends ModelProperties {
+    @Override
+    MapImpl impl() {
+      return MapImpl.READ_WRITE_LOCK;
+    }
+  }
+
+  @Group
+  @Tag("StripedLockMap")
+  class StripedLockMapModel extends ModelProperties {
+    @Override
+    MapImpl impl() {
+      return MapImpl.STRIPED_LOCK;
+    }
+  }
+
+  @Group
+  @Tag("LockFreeReadMap")
+  class LockFreeReadMapModel extends ModelProperties {
+    @Override
+    MapImpl impl() {
+      return MapImpl.LOCK_FREE_READ;
+    }
+  }
+
+  /** The positive control: the model expects nothing that the contract does not promise. */
+  @Group
+  @Tag("ConcurrentHashMap")
+  class ConcurrentHashMapModel extends ModelProperties {
+    @Override
+    MapImpl impl() {
+      return MapImpl.CONCURRENT_HASH_MAP;
+    }
+  }
+
+  /** Sets the tries of every property from {@code -Dcmaps.properties.tries}, when given. */
+  static final class TriesFromSystemProperty implements AroundPropertyHook {
+    @Override
+    public PropertyExecutionResult aroundProperty(
+        PropertyLifecycleContext context, PropertyExecutor property) {
+      Integer tries = Integer.getInteger("cmaps.properties.tries");
+      if (tries != null) {
+        context.attributes().setTries(tries);
+      }
+      return property.execute();
+    }
+  }
+
+  /* ---------------- The actions -------------- */
+
+  /** Every action, over the keys of {@code family}. */
+  static Arbitrary<ActionChain<Run>> chains(MapImpl impl, Family family) {
+    Arbitrary<KeySpec> k = family.keys();
+    Arbitrary<Integer> v = Arbitraries.integers().between(0, 7).injectNull(0.03);
+    Arbitrary<Integer> nonNull = Arbitraries.integers().between(0, 7);
+    Arbitrary<Fn> fn = Fn.arbitrary();
+    Arbitrary<View> view = Arbitraries.of(View.class);
+    Arbitrary<Selector> sel = Selector.arbitrary();
+    Arbitrary<List<KeySpec>> someKeys = family.nonNullKeys().list().ofMaxSize(6);
+
+    return ActionChain.<Run>startWith(() -> new Run(impl))
+        // Putting batches of keys of one kind reaches the overflow tree in a short sequence.
+        .withAction(4, act(family.batches().map(b -> step(
+            "put " + b, r -> r.putBatch(b)))))
+        .withAction(1, act(family.batches().map(b -> step(
+            "remove " + b, r -> r.removeBatch(b)))))
+        // Reads.
+        .withAction(3, act(k.map(key -> step(
+            "get(" + key + ")",
+            r -> r.exact("get(" + key + ")", rejects(key), s -> s.map.get(s.key(key)))))))
+        .withAction(1, act(Combinators.combine(k, v).as((key, d) -> step(
+            "getOrDefault(" + key + ", " + d + ")",
+            r -> r.exact("getOrDefault(" + key + ", " + d + ")", rejects(key),
+                s -> s.map.getOrDefault(s.key(key), d))))))
+        .withAction(2, act(k.map(key -> step(
+            "containsKey(" + key + ")",
+            r -> r.exact("containsKey(" + key + ")", rejects(key),
+                s -> s.map.containsKey(s.key(key)))))))
+        .withAction(1, act(v.map(val -> step(
+            "containsValue(" + val + ")",
+            r -> r.exact("containsValue(" + val + ")", rejects(val),
+                s -> s.map.containsValue(val))))))
+        // Writes of one key.
+        .withAction(4, act(Combinators.combine(k, v).as((key, val) -> step(
+            "put(" + key + ", " + val + ")",
+            r -> r.exact("put(" + key + ", " + val + ")", rejects(key, val),
+                s -> s.map.put(s.key(key), val))))))
+        .withAction(2, act(Combinators.combine(k, v).as((key, val) -> step(
+            "putIfAbsent(" + key + ", " + val + ")",
+            r -> r.exact("putIfAbsent(" + key + ", " + val + ")", rejects(key, val),
+                s -> s.map.putIfAbsent(s.key(key), val))))))
+        .withAction(3, act(k.map(key -> step(
+            "remove(" + key + ")",
+            r -> r.exact("remove(" + key + ")", rejects(key),
+                s -> s.map.remove(s.key(key)))))))
+        .withAction(2, act(Combinators.combine(k, v).as((key, val) -> step(
+            "remove(" + key + ", " + val + ")",
+            // ConcurrentMap lets remove(k, null) throw or return false (ConcurrentHashMap).
+            r -> r.exact("remove(" + key + ", " + val + ")",
+                rejects(key).or(mayReject(val)),
+                s -> s.map.remove(s.key(key), val))))))
+        .withAction(2, act(Combinators.combine(k, v).as((key, val) -> step(
+            "replace(" + key + ", " + val + ")",
+            r -> r.exact("replace(" + key + ", " + val + ")", rejects(key, val),
+                s -> s.map.replace(s.key(key), val))))))
+        .withAction(2, act(Combinators.combine(k, v, v).as((key, old, val) -> step(
+            "replace(" + key + ", " + old + ", " + val + ")",
+            r -> r.exact("replace(" + key + ", " + old + ", " + val + ")",
+                rejects(key, old, val),
+                s -> s.map.replace(s.key(key), old, val))))))
+        // The compute family, with functions that return null or throw now and then.
+        .withAction(2, act(Combinators.combine(k, fn).as((key, f) -> step(
+            "compute(" + key + ", " + f + ")",
+            r -> r.exact("compute(" + key + ", " + f + ")", rejects(key, f),
+                s -> s.map.compute(s.key(key), f.remapping()))))))
+        .withAction(2, act(Combinators.combine(k, fn).as((key, f) -> step(
+            "computeIfAbsent(" + key + ", " + f + ")",
+            r -> r.exact("computeIfAbsent(" + key + ", " + f + ")", rejects(key, f),
+                s -> s.map.computeIfAbsent(s.key(key), f.mapping()))))))
+        .withAction(2, act(Combinators.combine(k, fn).as((key, f) -> step(
+            "computeIfPresent(" + key + ", " + f + ")",
+            r -> r.exact("computeIfPresent(" + key + ", " + f + ")", rejects(key, f),
+                s -> s.map.computeIfPresent(s.key(key), f.remapping()))))))
+        .withAction(2, act(Combinators.combine(k, v, fn).as((key, val, f) -> step(
+            "merge(" + key + ", " + val + ", " + f + ")",
+            r -> r.exact("merge(" + key + ", " + val + ", " + f + ")", rejects(key, val, f),
+                s -> s.map.merge(s.key(key), val, f.merging()))))))
+        // Whole-map operations.
+        .withAction(1, act(Combinators.combine(k, v).as(Tuple::of).list().ofMaxSize(6)
+            .injectNull(0.05).map(pairs -> {
+              Map<Object, Object> source = pairs == null ? null : new LinkedHashMap<>();
+              if (pairs != null) {
+                pairs.forEach(p -> source.put(p.get1().make(), p.get2()));
+              }
+              String what = "putAll(" + (pairs == null ? "null" : describe(pairs)) + ")";
+              return step(what, r -> r.putAll(what, source));
+            })))
+        .withAction(1, act(Arbitraries.just(step("clear()",
+            r -> r.exact("clear()", Nulls.NONE, s -> {
+              s.map.clear();
+              return null;
+            })))))
+        .withAction(1, act(ReplaceFn.arbitrary().map(f -> step(
+            "replaceAll(" + f + ")", r -> r.replaceAll(f)))))
+        .withAction(1, act(Arbitraries.integers().between(-1, 40).map(at -> step(
+            at < 0 ? "forEach(null)" : "forEach(collect" + (at > 0 ? ", throw at " + at : "") + ")",
+            r -> r.forEach(at)))))
+        .withAction(1, act(Arbitraries.just(step(
+            "equals and hashCode", Run::equalsAndHashCode))))
+        .withAction(1, act(Arbitraries.of(true, false).map(fromItself -> step(
+            fromItself ? "copy constructor of the map" : "copy constructor of the model",
+            r -> r.copy(fromItself)))))
+        .withAction(1, act(Arbitraries.just(step(
+            "serialize and deserialize", Run::reserialize))))
+        // Views: membership and removal of one element.
+        .withAction(2, act(Combinators.combine(view, k, v).as((vw, key, val) -> {
+          String what = vw.name + ".contains(" + vw.describe(key, val) + ")";
+          return step(what, r -> r.exact(what, vw.mayReject(key, val),
+              s -> vw.of(s.map).contains(vw.element(s.key(key), val))));
+        })))
+        .withAction(2, act(Combinators.combine(view, k, v).as((vw, key, val) -> {
+          String what = vw.name + ".remove(" + vw.describe(key, val) + ")";
+          return step(what, r -> r.viewRemove(what, vw, key, val));
+        })))
+        // Views: bulk removals.
+        .withAction(1, act(Combinators.combine(view, sel).as((vw, p) -> {
+          String what = vw.name + ".removeIf(" + p + ")";
+          return step(what, r -> r.exact(what, Nulls.NONE,
+              s -> vw.of(s.map).removeIf(p)));
+        })))
+        .withAction(1, act(Combinators.combine(view, someKeys, nonNull.list().ofMaxSize(6),
+            Arbitraries.of(true, false), Arbitraries.integers().between(0, 20))
+            .as((vw, keys, vals, remove, nullOne) -> {
+              String op = remove ? ".removeAll(" : ".retainAll(";
+              String what = vw.name + op + (nullOne == 0 ? "null" : vw.describe(keys, vals)) + ")";
+              return step(what, r -> r.exact(what,
+                  nullOne == 0 ? Nulls.REJECTED : Nulls.NONE, s -> {
+                    Collection<?> c = nullOne == 0 ? null : vw.elements(keys, vals);
+                    Collection<Object> target = vw.of(s.map);
+                    return remove ? target.removeAll(c) : target.retainAll(c);
+                  }));
+            })))
+        // Views: iteration, Iterator.remove and Entry.setValue.
+        .withAction(2, act(Combinators.combine(view, sel, sel, v).as((vw, rm, set, val) -> {
+          String what = vw.name + ".iterator(): remove " + rm
+              + (vw == View.ENTRIES ? ", setValue(" + val + ") " + set : "");
+          return step(what, r -> r.iterate(what, vw, rm, set, val));
+        })))
+        .withMaxTransformations(MAX_ACTIONS);
+  }
+
+  /** A step of a chain: what it does to the run, and its description in a failure report. */
+  private static Transformer<Run> step(String description, Consumer<Run> action) {
+    return Transformer.mutate(description, action);
+  }
+
+  /** An action that draws its transformer from {@code transformers}. */
+  private static Action.Independent<Run> act(Arbitrary<Transformer<Run>> transformers) {
+    return () -> transformers;
+  }
+
+  private static String describe(List<Tuple.Tuple2<KeySpec, Integer>> pairs) {
+    StringBuilder b = new StringBuilder("{");
+    for (Tuple.Tuple2<KeySpec, Integer> p : pairs) {
+      b.append(b.length() > 1 ? ", " : "").append(p.get1()).append('=').append(p.get2());
+    }
+    return b.append('}').toString();
+  }
+
+  /* ---------------- Null arguments -------------- */
+
+  /** What a call with a null argument must do. */
+  enum Nulls {
+    /** No null argument: compare with the model. */
+    NONE,
+    /** May throw NullPointerException (changing nothing) or answer as the model does. */
+    MAY_REJECT,
+    /** Must throw NullPointerException and change nothing. */
+    REJECTED;
+
+    Nulls or(Nulls other) {
+      return compareTo(other) >= 0 ? this : other;
+    }
+  }
+
+  private static boolean isNull(Object arg) {
+    return arg == null || arg == KeySpec.NULL || (arg instanceof Fn && ((Fn) arg).isNull());
+  }
+
+  /** REJECTED if any argument is null (a null key, value or function). */
+  static Nulls rejects(Object... args) {
+    for (Object a : args) {
+      if (isNull(a)) {
+        return Nulls.REJECTED;
+      }
+    }
+    return Nulls.NONE;
+  }
+
+  static Nulls mayReject(Object... args) {
+    return rejects(args) == Nulls.REJECTED ? Nulls.MAY_REJECT : Nulls.NONE;
+  }
+
+  /* ---------------- One run: the map under test and its model -------------- */
+
+  /** An operation, applied to one side: the map under test (armed keys) or the model. */
+  interface Call {
+    Object on(Side side);
+  }
+
+  /** A map with the key objects to use on it: fresh ones, armed for the map under test. */
+  static final class Side {
+    final Map<Object, Object> map;
+    final boolean underTest;
+    final List<Fragile> armed = new ArrayList<>();
+
+    Side(Map<Object, Object> map, boolean underTest) {
+      this.map = map;
+      this.underTest = underTest;
+    }
+
+    /** A new key object for {@code spec}; a fragile one is armed on the map under test. */
+    Object key(KeySpec spec) {
+      Object key = spec.make();
+      if (underTest && key instanceof Fragile && spec instanceof FragileKey) {
+        ((FragileKey) spec).arm((Fragile) key);
+        armed.add((Fragile) key);
+      }
+      return key;
+    }
+
+    /** Disarms the keys of this step (the map may keep them) and says if one of them threw. */
+    boolean disarm() {
+      boolean fired = false;
+      for (Fragile f : armed) {
+        fired |= f.fired;
+        f.fuse = 0;
+      }
+      return fired;
+    }
+  }
+
+  /** What a call did: returned a value or threw. */
+  record Outcome(Object value, Throwable thrown) {
+    static Outcome of(Call call, Side side) {
+      try {
+        return new Outcome(call.on(side), null);
+      } catch (Throwable t) {
+        return new Outcome(null, t);
+      }
+    }
+
+    boolean threw(Class<? extends Throwable> type) {
+      return thrown != null && thrown.getClass() == type;
+    }
+
+    boolean sameAs(Outcome o) {
+      return thrown == null
+          ? o.thrown == null && Objects.equals(value, o.value)
+          : o.thrown != null && thrown.getClass() == o.thrown.getClass();
+    }
+
+    @Override
+    public String toString() {
+      return thrown == null ? "returned " + value : "threw " + thrown;
+    }
+  }
+
+  /** The state of one run: the map under test and the model it must agree with. */
+  static final class Run {
+    final MapImpl impl;
+    ConcurrentMap<Object, Object> map;
+    final Map<Object, Object> model = new HashMap<>();
+
+    Run(MapImpl impl) {
+      this.impl = impl;
+      this.map = impl.create();
+    }
+
+    @Override
+    public String toString() {
+      return impl.mapName() + " of " + model.size() + " mappings";
+    }
+
+    /**
+     * Applies {@code call} to the map under test and, unless it threw a key's or a null
+     * argument's exception, to the model; the two must return or throw alike.
+     */
+    void exact(String what, Nulls nulls, Call call) {
+      Side tested = new Side(map, true);
+      Outcome actual = Outcome.of(call, tested);
+      boolean fired = tested.disarm();
+      if (nulls == Nulls.REJECTED) {
+        // A key that fails first (hashCode before the null check) may preempt the NPE.
+        check(actual.threw(NullPointerException.class)
+                || (fired && actual.threw(KeyFailure.class)), actual.thrown,
+            "%s: must throw NullPointerException, %s", what, actual);
+      } else if (fired && actual.threw(KeyFailure.class)) {
+        // The key failed: the exception propagated, and the map must be unchanged.
+      } else if (nulls == Nulls.MAY_REJECT && actual.threw(NullPointerException.class)) {
+        // Rejected the null: the map must be unchanged.
+      } else {
+        Outcome expected = Outcome.of(call, new Side(model, false));
+        check(actual.sameAs(expected), actual.thrown, "%s: %s, the model %s",
+            what, actual, expected);
+      }
+      verify(what);
+    }
+
+    /** Puts a batch of keys of one kind, one put each, checking each put's return value. */
+    void putBatch(Batch b) {
+      for (int i = 0; i < b.count(); i++) {
+        Object key = b.kind().key(b.start() + i).make();
+        Integer value = (b.start() + i) & 7;
+        Outcome actual = Outcome.of(s -> s.map.put(key, value), new Side(map, true));
+        Object expected = model.put(key, value);
+        check(actual.sameAs(new Outcome(expected, null)), actual.thrown,
+            "put %s: put(%s, %s) %s, the model returned %s", b, key, value, actual, expected);
+      }
+      verify("put " + b);
+    }
+
+    /** Removes a batch of keys of one kind, one remove each. */
+    void removeBatch(Batch b) {
+      for (int i = 0; i < b.count(); i++) {
+        Object key = b.kind().key(b.start() + i).make();
+        Outcome actual = Outcome.of(s -> s.map.remove(key), new Side(map, true));
+        Object expected = model.remove(key);
+        check(actual.sameAs(new Outcome(expected, null)), actual.thrown,
+            "remove %s: remove(%s) %s, the model returned %s", b, key, actual, expected);
+      }
+      verify("remove " + b);
+    }
+
+    /** putAll, which may stop half-way at a null unless the map is atomic in bulk. */
+    void putAll(String what, Map<Object, Object> source) {
+      if (source == null) {
+        exact(what, Nulls.REJECTED, s -> {
+          s.map.putAll(null);
+          return null;
+        });
+        return;
+      }
+      if (!source.containsKey(null) && !source.containsValue(null)) {
+        exact(what, Nulls.NONE, s -> {
+          s.map.putAll(source);
+          return null;
+        });
+        return;
+      }
+      Outcome actual = Outcome.of(s -> {
+        s.map.putAll(source);
+        return null;
+      }, new Side(map, true));
+      check(actual.threw(NullPointerException.class), actual.thrown,
+          "%s: must throw NullPointerException, %s", what, actual);
+      Map<Object, Object> candidates = new HashMap<>(source);
+      candidates.remove(null);
+      candidates.values().removeIf(Objects::isNull);
+      stoppedHalfWay(what, candidates);
+    }
+
+    /** replaceAll, which may stop half-way at a throw or null unless atomic in bulk. */
+    void replaceAll(ReplaceFn f) {
+      String what = "replaceAll(" + f + ")";
+      if (f.isNull()) {
+        exact(what, Nulls.REJECTED, s -> {
+          s.map.replaceAll(null);
+          return null;
+        });
+        return;
+      }
+      Map<Object, Object> replaced = new HashMap<>();
+      Set<Class<?>> failures = new HashSet<>();
+      model.forEach((k, v) -> {
+        try {
+          Object nv = f.function().apply(k, v);
+          if (nv == null) {
+            failures.add(NullPointerException.class);
+          } else {
+            replaced.put(k, nv);
+          }
+        } catch (FunctionFailure e) {
+          failures.add(FunctionFailure.class);
+        }
+      });
+      if (failures.isEmpty()) {
+        exact(what, Nulls.NONE, s -> {
+          s.map.replaceAll(f.function());
+          return null;
+        });
+        return;
+      }
+      Outcome actual = Outcome.of(s -> {
+        s.map.replaceAll(f.function());
+        return null;
+      }, new Side(map, true));
+      check(actual.thrown != null && failures.contains(actual.thrown.getClass()), actual.thrown,
+          "%s: must throw one of %s, %s", what, failures, actual);
+      stoppedHalfWay(what, replaced);
+    }
+
+    /**
+     * After a bulk operation that threw: every mapping must be as before or as the operation
+     * would have made it ({@code candidates}), or exactly as before where the map declares
+     * {@link Capability#ATOMIC_BULK_OPERATIONS}. The model then takes the map's state.
+     */
+    private void stoppedHalfWay(String what, Map<Object, Object> candidates) {
+      if (impl.has(ATOMIC_BULK_OPERATIONS)) {
+        verify(what);
+        return;
+      }
+      Map<Object, Object> now = snapshot(map, what);
+      Set<Object> keys = new HashSet<>(now.keySet());
+      keys.addAll(model.keySet());
+      for (Object k : keys) {
+        Object is = now.get(k);
+        check(Objects.equals(is, model.get(k)) || (is != null && is.equals(candidates.get(k))),
+            null, "%s: %s maps to %s, neither its old value %s nor its new one %s",
+            what, k, is, model.get(k), candidates.get(k));
+      }
+      model.clear();
+      model.putAll(now);
+      verify(what);
+    }
+
+    /** forEach collecting the mappings; {@code throwAt} > 0: the action throws on that call. */
+    void forEach(int throwAt) {
+      if (throwAt < 0) {
+        exact("forEach(null)", Nulls.REJECTED, s -> {
+          s.map.forEach(null);
+          return null;
+        });
+        return;
+      }
+      String what = "forEach";
+      Map<Object, Object> seen = new HashMap<>();
+      int[] calls = {0};
+      Outcome actual = Outcome.of(s -> {
+        s.map.forEach((k, v) -> {
+          if (++calls[0] == throwAt) {
+            throw new FunctionFailure();
+          }
+          check(seen.put(k, v) == null, null, "forEach: %s seen twice", k);
+        });
+        return null;
+      }, new Side(map, true));
+      if (actual.thrown instanceof AssertionError) {
+        throw (AssertionError) actual.thrown;
+      }
+      if (throwAt > 0 && throwAt <= model.size()) {
+        check(actual.threw(FunctionFailure.class), actual.thrown,
+            "forEach throwing at call %d of %d: %s", throwAt, model.size(), actual);
+      } else {
+        check(actual.thrown == null, actual.thrown, "forEach: %s", actual);
+        checkSame(what, seen, model);
+      }
+      verify(what);
+    }
+
+    /** equals and hashCode of the map and of its keySet and entrySet, against the model. */
+    void equalsAndHashCode() {
+      String what = "equals and hashCode";
+      try {
+        check(map.equals(model), null, "map.equals(model) is false");
+        check(model.equals(map), null, "model.equals(map) is false");
+        check(map.equals(map), null, "map.equals(map) is false");
+        check(map.hashCode() == model.hashCode(), null, "hashCode %d, the model's %d",
+            map.hashCode(), model.hashCode());
+        check(map.keySet().equals(model.keySet()) && model.keySet().equals(map.keySet()), null,
+            "keySet() not equal to the model's");
+        check(map.entrySet().equals(model.entrySet()) && model.entrySet().equals(map.entrySet()),
+            null, "entrySet() not equal to the model's");
+        check(map.keySet().hashCode() == model.keySet().hashCode(), null, "keySet().hashCode()");
+        check(map.entrySet().hashCode() == model.entrySet().hashCode(), null,
+            "entrySet().hashCode()");
+        Map<Object, Object> other = new HashMap<>(model);
+        other.put("not-a-key-of-the-map", 0);
+        check(!map.equals(other) && !other.equals(map), null, "equal to a map with one more key");
+        if (!model.isEmpty()) {
+          Object k = model.keySet().iterator().next();
+          other = new HashMap<>(model);
+          other.put(k, -1);
+          check(!map.equals(other) && !other.equals(map), null,
+              "equal to a map with another value for %s", k);
+        }
+      } catch (RuntimeException e) {
+        throw new AssertionError(what + " threw " + e, e);
+      }
+      verify(what);
+    }
+
+    /** A copy through the map's copy constructor; the run goes on with the copy. */
+    void copy(boolean fromItself) {
+      String what = fromItself ? "copy constructor of the map" : "copy constructor of the model";
+      try {
+        map = copyOf(impl, fromItself ? map : model);
+      } catch (RuntimeException e) {
+        throw new AssertionError(what + " threw " + e, e);
+      }
+      verify(what);
+    }
+
+    /** Serializes and deserializes the map; the copy must hold the model's mappings. */
+    void reserialize() {
+      String what = "serialize and deserialize";
+      for (Object k : model.keySet()) {
+        if (!(k instanceof Serializable)) {
+          return; // e.g. Map.entry(k, v): nothing to test
+        }
+      }
+      ConcurrentMap<Object, Object> copy;
+      try {
+        @SuppressWarnings("unchecked")
+        ConcurrentMap<Object, Object> c = (ConcurrentMap<Object, Object>)
+            MapPitfallsTest.deserialize(MapPitfallsTest.serialize(map));
+        copy = c;
+      } catch (Exception e) {
+        throw new AssertionError(what + " threw " + e, e);
+      }
+      check(copy.getClass() == map.getClass(), null, "%s: a %s", what, copy.getClass());
+      verify(what + " (the copy)", copy);
+      verify(what);
+    }
+
+    /** Removes one element through a view. */
+    void viewRemove(String what, View vw, KeySpec key, Integer val) {
+      if (vw != View.VALUES || val == null) {
+        exact(what, vw.mayReject(key, val), s -> vw.of(s.map).remove(vw.element(s.key(key), val)));
+        return;
+      }
+      // values().remove(v) removes one mapping to v, which one depends on the iteration order.
+      Outcome actual = Outcome.of(s -> s.map.values().remove(val), new Side(map, true));
+      check(actual.sameAs(new Outcome(model.containsValue(val), null)), actual.thrown,
+          "%s: %s, the model has %s", what, actual, model.containsValue(val) ? val : "no " + val);
+      Map<Object, Object> now = snapshot(map, what);
+      Map<Object, Object> expected = new HashMap<>(model);
+      expected.keySet().removeAll(now.keySet());
+      check(expected.size() == (Boolean.TRUE.equals(actual.value) ? 1 : 0)
+              && expected.values().stream().allMatch(val::equals),
+          null, "%s removed %s", what, expected);
+      model.keySet().removeAll(expected.keySet());
+      verify(what);
+    }
+
+    /**
+     * Iterates a view, removing the elements {@code rm} selects through the iterator and (entry
+     * set) setting the value of those {@code set} selects; checks each element seen, and the
+     * iterator's IllegalStateException and NoSuchElementException.
+     */
+    void iterate(String what, View vw, Selector rm, Selector set, Integer val) {
+      List<Object> seen = new ArrayList<>();
+      Map<Object, Object> expected = new HashMap<>(model);
+      try {
+        Iterator<Object> it = vw.of(map).iterator();
+        Outcome early = Outcome.of(s -> {
+          it.remove();
+          return null;
+        }, null);
+        check(early.threw(IllegalStateException.class), early.thrown,
+            "%s: remove() before next() %s", what, early);
+        boolean removedLast = false;
+        while (it.hasNext()) {
+          Object x = it.next();
+          seen.add(vw.copyOf(x));
+          removedLast = false;
+          if (rm.test(x)) {
+            it.remove();
+            removedLast = true;
+            vw.removeFromModel(expected, x);
+          } else if (vw == View.ENTRIES && set.test(x)) {
+            @SuppressWarnings("unchecked")
+            Map.Entry<Object, Object> e = (Map.Entry<Object, Object>) x;
+            Object k = e.getKey();
+            Outcome o = Outcome.of(s -> e.setValue(val), null);
+            if (val == null) {
+              check(o.threw(NullPointerException.class), o.thrown,
+                  "%s: setValue(null) on %s must throw NullPointerException, %s", what, k, o);
+            } else {
+              check(o.sameAs(new Outcome(model.get(k), null)), o.thrown,
+                  "%s: setValue(%s) on %s %s, the model's old value is %s",
+                  what, val, k, o, model.get(k));
+              check(val.equals(e.getValue()), null, "%s: getValue() after setValue(%s) is %s",
+                  what, val, e.getValue());
+              expected.put(k, val);
+            }
+          }
+        }
+        Outcome past = Outcome.of(s -> it.next(), null);
+        check(past.threw(NoSuchElementException.class), past.thrown,
+            "%s: next() at the end %s", what, past);
+        if (removedLast) {
+          Outcome again = Outcome.of(s -> {
+            it.remove();
+            return null;
+          }, null);
+          check(again.threw(IllegalStateException.class), again.thrown,
+              "%s: remove() twice %s", what, again);
+        }
+      } catch (RuntimeException e) {
+        throw new AssertionError(what + " threw " + e, e);
+      }
+      checkSameElements(what, seen, vw.elementsOf(model));
+      if (vw == View.VALUES) {
+        expected.values().removeIf(rm);
+      }
+      model.clear();
+      model.putAll(expected);
+      verify(what);
+    }
+
+    void verify(String what) {
+      verify(what, map);
+    }
+
+    /**
+     * Checks {@code m} against the model: size, isEmpty, iteration (each key once, no null) and
+     * {@code get} of every key through a new equal key object, of another class where possible.
+     */
+    void verify(String what, Map<Object, Object> m) {
+      String after = "after " + what;
+      check(m.size() == model.size(), null, "%s: size() %d, the model's %d",
+          after, m.size(), model.size());
+      check(m.isEmpty() == model.isEmpty(), null, "%s: isEmpty() %s", after, m.isEmpty());
+      checkSame(after, snapshot(m, after), model);
+      for (Map.Entry<Object, Object> e : model.entrySet()) {
+        Object twin = twin(e.getKey());
+        Object got;
+        try {
+          got = m.get(twin);
+        } catch (RuntimeException ex) {
+          throw new AssertionError(after + ": get(" + describeKey(twin) + ") threw " + ex, ex);
+        }
+        check(e.getValue().equals(got), null, "%s: get(%s) returned %s, the model has %s",
+            after, describeKey(twin), got, e.getValue());
+      }
+    }
+  }
+
+  /** The mappings of {@code m} by iteration, checking that no key comes twice and none is null. */
+  static Map<Object, Object> snapshot(Map<Object, Object> m, String what) {
+    Map<Object, Object> seen = new HashMap<>();
+    try {
+      for (Map.Entry<Object, Object> e : m.entrySet()) {
+        Object k = e.getKey();
+        Object v = e.getValue();
+        check(k != null && v != null, null, "%s: iteration met %s=%s", what, k, v);
+        check(seen.put(k, v) == null, null, "%s: iteration met %s twice", what, k);
+      }
+    } catch (RuntimeException e) {
+      throw new AssertionError(what + ": iteration threw " + e, e);
+    }
+    return seen;
+  }
+
+  /** Fails with the difference if {@code actual} is not the model's mappings. */
+  static void checkSame(String what, Map<Object, Object> actual, Map<Object, Object> model) {
+    if (actual.equals(model)) {
+      return;
+    }
+    Map<Object, Object> missing = new HashMap<>(model);
+    missing.keySet().removeAll(actual.keySet());
+    Map<Object, Object> extra = new HashMap<>(actual);
+    extra.keySet().removeAll(model.keySet());
+    Map<Object, String> different = new HashMap<>();
+    actual.forEach((k, v) -> {
+      if (model.containsKey(k) && !model.get(k).equals(v)) {
+        different.put(k, v + " instead of " + model.get(k));
+      }
+    });
+    throw new AssertionError(String.format(
+        "%s: the mappings differ from the model's; missing %s, extra %s, different %s",
+        what, missing, extra, different));
+  }
+
+  static void checkSameElements(String what, List<Object> seen, List<Object> expected) {
+    Map<Object, Integer> a = new HashMap<>();
+    seen.forEach(x -> a.merge(x, 1, Integer::sum));
+    Map<Object, Integer> b = new HashMap<>();
+    expected.forEach(x -> b.merge(x, 1, Integer::sum));
+    check(a.equals(b), null, "%s: iterated %s, the model has %s", what, seen, expected);
+  }
+
+  static void check(boolean ok, Throwable cause, String format, Object... args) {
+    if (!ok) {
+      throw new AssertionError(String.format(format, args), cause);
+    }
+  }
+
+  /** The map's copy constructor. */
+  static ConcurrentMap<Object, Object> copyOf(MapImpl impl, Map<Object, Object> source) {
+    switch (impl) {
+      case READ_WRITE_LOCK:
+        return new ReadWriteLockMap<>(source);
+      case STRIPED_LOCK:
+        return new StripedLockMap<>(source);
+      case LOCK_FREE_READ:
+        return new LockFreeReadMap<>(source);
+      case CONCURRENT_HASH_MAP:
+        return new ConcurrentHashMap<>(source);
+      default:
+        throw new IllegalArgumentException("no copy constructor for " + impl);
+    }
+  }
+
+  /* ---------------- Views -------------- */
+
+  /** keySet, values or entrySet, with how to test, remove and describe their elements. */
+  enum View {
+    KEYS("keySet()"),
+    VALUES("values()"),
+    ENTRIES("entrySet()");
+
+    final String name;
+
+    View(String name) {
+      this.name = name;
+    }
+
+    @SuppressWarnings("unchecked")
+    Collection<Object> of(Map<Object, Object> m) {
+      switch (this) {
+        case KEYS:
+          return m.keySet();
+        case VALUES:
+          return m.values();
+        default:
+          return (Collection<Object>) (Collection<?>) m.entrySet();
+      }
+    }
+
+    /** The element standing for key and value: the key, the value or an entry of both. */
+    Object element(Object key, Integer value) {
+      switch (this) {
+        case KEYS:
+          return key;
+        case VALUES:
+          return value;
+        default:
+          return new SimpleEntry<>(key, value);
+      }
+    }
+
+    String describe(KeySpec key, Integer value) {
+      switch (this) {
+        case KEYS:
+          return String.valueOf(key);
+        case VALUES:
+          return String.valueOf(value);
+        default:
+          return key + "=" + value;
+      }
+    }
+
+    Nulls mayReject(KeySpec key, Integer value) {
+      switch (this) {
+        case KEYS:
+          return mayReject(key);
+        case VALUES:
+          return mayReject(value);
+        default:
+          return mayReject(key, value);
+      }
+    }
+
+    private static Nulls mayReject(Object... args) {
+      return MapModelPropertyTest.mayReject(args);
+    }
+
+    /** The elements made of {@code keys} (paired with {@code values} for entries). */
+    List<Object> elements(List<KeySpec> keys, List<Integer> values) {
+      List<Object> c = new ArrayList<>();
+      if (this == VALUES) {
+        c.addAll(values);
+        return c;
+      }
+      for (int i = 0; i < keys.size(); i++) {
+        Object k = keys.get(i).make();
+        c.add(this == KEYS ? k : new SimpleEntry<>(k, values.isEmpty() ? 0 : values.get(
+            i % values.size())));
+      }
+      return c;
+    }
+
+    String describe(List<KeySpec> keys, List<Integer> values) {
+      if (this == KEYS) {
+        return keys.toString();
+      }
+      if (this == VALUES) {
+        return values.toString();
+      }
+      List<String> es = new ArrayList<>();
+      for (int i = 0; i < keys.size(); i++) {
+        es.add(keys.get(i) + "=" + (values.isEmpty() ? 0 : values.get(i % values.size())));
+      }
+      return es.toString();
+    }
+
+    /** An element seen by an iterator, copied (an entry may change after setValue). */
+    Object copyOf(Object x) {
+      if (this == ENTRIES) {
+        Map.Entry<?, ?> e = (Map.Entry<?, ?>) x;
+        return new SimpleEntry<>(e.getKey(), e.getValue());
+      }
+      return x;
+    }
+
+    List<Object> elementsOf(Map<Object, Object> model) {
+      List<Object> out = new ArrayList<>();
+      for (Map.Entry<Object, Object> e : model.entrySet()) {
+        out.add(this == KEYS ? e.getKey() : this == VALUES ? e.getValue() : new SimpleEntry<>(e));
+      }
+      return out;
+    }
+
+    /** Removes from the model what the iterator's remove of element {@code x} removed. */
+    void removeFromModel(Map<Object, Object> model, Object x) {
+      switch (this) {
+        case KEYS:
+          model.remove(x);
+          break;
+        case ENTRIES:
+          model.remove(((Map.Entry<?, ?>) x).getKey());
+          break;
+        default:
+          // Which mapping to value x the iterator removed, its order decides: the caller
+          // removes every mapping to a selected value once the traversal is done.
+      }
+    }
+  }
+
+  /**
+   * A deterministic predicate on a view element (key, value, or entry), from its string form:
+   * equal elements are selected alike whatever their class.
+   */
+  record Selector(int mod, int rem) implements Predicate<Object> {
+    static Arbitrary<Selector> arbitrary() {
+      return Combinators.combine(Arbitraries.integers().between(1, 4),
+          Arbitraries.integers().between(0, 3)).as((m, r) -> new Selector(m, r % m));
+    }
+
+    @Override
+    public boolean test(Object x) {
+      String s = x instanceof Map.Entry
+          ? ((Map.Entry<?, ?>) x).getKey() + "=" + ((Map.Entry<?, ?>) x).getValue()
+          : String.valueOf(x);
+      return Math.floorMod(s.hashCode(), mod) == rem;
+    }
+
+    @Override
+    public String toString() {
+      return mod == 1 ? "all" : "those with hash(toString) % " + mod + " == " + rem;
+    }
+  }
+
+  /* ---------------- User functions -------------- */
+
+  /** Thrown by a user function that fails. */
+  static final class FunctionFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    FunctionFailure() {
+      super("user function failed", null, false, false);
+    }
+  }
+
+  /** A function for the compute family and merge. */
+  record Fn(Kind kind, int c) {
+    enum Kind { CONST, ADD, RETURN_NULL, THROW, NULL_FUNCTION }
+
+    static Arbitrary<Fn> arbitrary() {
+      return Combinators.combine(
+          Arbitraries.frequency(
+              Tuple.of(3, Kind.ADD), Tuple.of(2, Kind.CONST), Tuple.of(2, Kind.RETURN_NULL),
+              Tuple.of(2, Kind.THROW), Tuple.of(1, Kind.NULL_FUNCTION)),
+          Arbitraries.integers().between(0, 7)).as(Fn::new);
+    }
+
+    boolean isNull() {
+      return kind == Kind.NULL_FUNCTION;
+    }
+
+    private Object result(Object old, Object given) {
+      switch (kind) {
+        case CONST:
+          return c;
+        case ADD:
+          return (old == null ? 0 : (Integer) old) + (given == null ? 0 : (Integer) given) + c;
+        case RETURN_NULL:
+          return null;
+        default:
+          throw new FunctionFailure();
+      }
+    }
+
+    /** For computeIfAbsent. */
+    Function<Object, Object> mapping() {
+      return isNull() ? null : k -> result(null, null);
+    }
+
+    /** For compute and computeIfPresent: (key, old value or null). */
+    BiFunction<Object, Object, Object> remapping() {
+      return isNull() ? null : (k, old) -> result(old, null);
+    }
+
+    /** For merge: (old value, given value). */
+    BiFunction<Object, Object, Object> merging() {
+      return isNull() ? null : this::result;
+    }
+
+    @Override
+    public String toString() {
+      switch (kind) {
+        case CONST:
+          return "f = " + c;
+        case ADD:
+          return "f = old + " + c;
+        case RETURN_NULL:
+          return "f = null";
+        case THROW:
+          return "f throws";
+        default:
+          return "null";
+      }
+    }
+  }
+
+  /** A function for replaceAll. */
+  record ReplaceFn(Kind kind, int c) {
+    enum Kind { ADD, CONST, NULL_FOR_VALUE, THROW_FOR_VALUE, NULL_FUNCTION }
+
+    static Arbitrary<ReplaceFn> arbitrary() {
+      return Combinators.combine(
+          Arbitraries.frequency(
+              Tuple.of(3, Kind.ADD), Tuple.of(1, Kind.CONST), Tuple.of(2, Kind.NULL_FOR_VALUE),
+              Tuple.of(2, Kind.THROW_FOR_VALUE), Tuple.of(1, Kind.NULL_FUNCTION)),
+          Arbitraries.integers().between(0, 7)).as(ReplaceFn::new);
+    }
+
+    boolean isNull() {
+      return kind == Kind.NULL_FUNCTION;
+    }
+
+    BiFunction<Object, Object, Object> function() {
+      switch (kind) {
+        case ADD:
+          return (k, v) -> (Integer) v + c;
+        case CONST:
+          return (k, v) -> c;
+        case NULL_FOR_VALUE:
+          return (k, v) -> v.equals(c) ? null : (Integer) v + 1;
+        default:
+          return (k, v) -> {
+            if (v.equals(c)) {
+              throw new FunctionFailure();
+            }
+            return (Integer) v + 1;
+          };
+      }
+    }
+
+    @Override
+    public String toString() {
+      switch (kind) {
+        case ADD:
+          return "v + " + c;
+        case CONST:
+          return "" + c;
+        case NULL_FOR_VALUE:
+          return "null if v == " + c + " else v + 1";
+        case THROW_FOR_VALUE:
+          return "throw if v == " + c + " else v + 1";
+        default:
+          return "null";
+      }
+    }
+  }
+
+  /* ---------------- Keys -------------- */
+
+  /** How to make a key: each call to {@link #make} returns a new key object, equal to the last. */
+  interface KeySpec {
+    Object make();
+
+    /** The null key. */
+    KeySpec NULL = new KeySpec() {
+      @Override
+      public Object make() {
+        return null;
+      }
+
+      @Override
+      public String toString() {
+        return "null";
+      }
+    };
+  }
+
+  /** A kind of key: its keys by id. */
+  record KeyKind(String name, IntFunction<KeySpec> key) {
+    KeySpec key(int id) {
+      return key.apply(id);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  /** A key of a kind, described as {@code kind(id)}. */
+  record Key(KeyKind kind, int id, Function<Integer, Object> maker) implements KeySpec {
+    @Override
+    public Object make() {
+      return maker.apply(id);
+    }
+
+    @Override
+    public String toString() {
+      return kind + "(" + id + ")";
+    }
+  }
+
+  /** Keys {@code start .. start + count - 1} of one kind. */
+  record Batch(KeyKind kind, int start, int count) {
+    @Override
+    public String toString() {
+      return count + " keys " + kind + "(" + start + ".." + (start + count - 1) + ")";
+    }
+  }
+
+  static KeyKind kind(String name, Function<Integer, Object> maker) {
+    KeyKind[] self = new KeyKind[1];
+    self[0] = new KeyKind(name, id -> new Key(self[0], id, maker));
+    return self[0];
+  }
+
+  static final KeyKind INTEGER = kind("Integer", id -> Integer.valueOf(id));
+  static final KeyKind STRING = kind("String", id -> "s" + id);
+  static final KeyKind LONG = kind("Long", id -> Long.valueOf(id));
+
+  static final KeyKind COLLIDER = kind("Collider#7", id -> new Collider(id, 7));
+  static final KeyKind RANKED = kind("Ranked#7", id -> new Ranked(id));
+  static final KeyKind FLOOD_STRING = kind("AaBb", MapModelPropertyTest::floodString);
+
+  static final KeyKind LIST_OF = kind("List.of", id -> List.of(new K(id)));
+  static final KeyKind ARRAY_LIST = kind("ArrayList", id -> new ArrayList<>(List.of(new K(id))));
+  static final KeyKind MAP_ENTRY = kind("Map.entry", id -> Map.entry(new K(id), 0));
+  static final KeyKind SIMPLE_ENTRY = kind("SimpleEntry", id -> new SimpleEntry<>(new K(id), 0));
+
+  static final KeyKind BOX_STRING = kind("Box<String>", id -> new Box<>("b" + id));
+  static final KeyKind BOX_INTEGER = kind("Box<Integer>", id -> new Box<>(id));
+  static final KeyKind FOREIGN = kind("Foreign", id -> new Foreign(id));
+  static final KeyKind TIED = kind("Tied", id -> new Tied(id));
+  static final KeyKind COLLIDER_11 = kind("Collider#11", id -> new Collider(id, 11));
+
+  static final KeyKind FRAGILE = kind("Fragile", id -> new Fragile(id));
+  static final KeyKind SORTED_FRAGILE = kind("SortedFragile", id -> new SortedFragile(id));
+
+  /** Key families: the kinds of keys one property mixes. */
+  enum Family {
+    PLAIN(INTEGER, STRING, LONG),
+    COLLIDING(COLLIDER, RANKED, FLOOD_STRING),
+    CROSS_CLASS_EQUAL(LIST_OF, ARRAY_LIST, MAP_ENTRY, SIMPLE_ENTRY),
+    ODD_COMPARABLE(BOX_STRING, BOX_INTEGER, FOREIGN, TIED, COLLIDER_11),
+    THROWING(FRAGILE, SORTED_FRAGILE),
+    MIXED(INTEGER, STRING, LONG, COLLIDER, RANKED, FLOOD_STRING, LIST_OF, ARRAY_LIST,
+        MAP_ENTRY, SIMPLE_ENTRY, BOX_STRING, BOX_INTEGER, FOREIGN, TIED, COLLIDER_11, FRAGILE,
+        SORTED_FRAGILE);
+
+    final List<KeyKind> kinds;
+
+    Family(KeyKind... kinds) {
+      this.kinds = List.of(kinds);
+    }
+
+    /** Keys of this family, now and then null; fragile ones sometimes armed. */
+    Arbitrary<KeySpec> keys() {
+      return Arbitraries.frequencyOf(
+          Tuple.of(1, Arbitraries.just(KeySpec.NULL)),
+          Tuple.of(30, nonNullKeys()));
+    }
+
+    Arbitrary<KeySpec> nonNullKeys() {
+      Arbitrary<KeySpec> plain = Combinators.combine(
+          Arbitraries.of(kinds), Arbitraries.integers().between(0, 63))
+          .as(KeyKind::key);
+      if (!kinds.contains(FRAGILE)) {
+        return plain;
+      }
+      Arbitrary<KeySpec> armed = Combinators.combine(
+          Arbitraries.of(true, false), Arbitraries.integers().between(0, 63),
+          Arbitraries.integers().between(1, 4), Arbitraries.of(Trip.values()))
+          .as((sorted, id, fuse, trip) -> new FragileKey(sorted, id, fuse, trip));
+      return Arbitraries.frequencyOf(
+          Tuple.of(kinds.size() == 2 ? 1 : 8, plain), Tuple.of(1, armed));
+    }
+
+    Arbitrary<Batch> batches() {
+      return Combinators.combine(Arbitraries.of(kinds), Arbitraries.integers().between(0, 15),
+          Arbitraries.integers().between(1, 48)).as(Batch::new);
+    }
+  }
+
+  /** Which calls of a fragile key may throw. */
+  enum Trip {
+    HASH_CODE, EQUALS, EITHER
+  }
+
+  /** Thrown by a fragile key's hashCode or equals. */
+  static final class KeyFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    KeyFailure(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /**
+   * A fragile key that, on the map under test, throws on its {@code fuse}-th call of hashCode
+   * or equals (those {@code trip} names), once.
+   */
+  record FragileKey(boolean sorted, int id, int fuse, Trip trip) implements KeySpec {
+    @Override
+    public Object make() {
+      return sorted ? new SortedFragile(id) : new Fragile(id);
+    }
+
+    void arm(Fragile key) {
+      key.fuse = fuse;
+      key.trip = trip;
+    }
+
+    @Override
+    public String toString() {
+      return (sorted ? "SortedFragile(" : "Fragile(") + id + ", throws on call " + fuse
+          + " of " + (trip == Trip.EITHER ? "hashCode or equals" : trip == Trip.EQUALS
+              ? "equals" : "hashCode") + ")";
+    }
+  }
+
+  /** A new object equal to {@code key}, of another class where the key has an equal twin. */
+  static Object twin(Object key) {
+    if (key instanceof String) {
+      return new String((String) key);
+    }
+    if (key instanceof Twin) {
+      return ((Twin) key).twin();
+    }
+    if (key instanceof ArrayList) {
+      return List.copyOf(twins((List<?>) key));
+    }
+    if (key instanceof List) {
+      return new ArrayList<>(twins((List<?>) key));
+    }
+    if (key instanceof SimpleEntry) {
+      Map.Entry<?, ?> e = (Map.Entry<?, ?>) key;
+      return Map.entry(twin(e.getKey()), e.getValue());
+    }
+    if (key instanceof Map.Entry) {
+      Map.Entry<?, ?> e = (Map.Entry<?, ?>) key;
+      return new SimpleEntry<>(twin(e.getKey()), e.getValue());
+    }
+    return key;
+  }
+
+  private static List<Object> twins(List<?> list) {
+    List<Object> out = new ArrayList<>();
+    list.forEach(x -> out.add(twin(x)));
+    return out;
+  }
+
+  static String describeKey(Object key) {
+    return key == null ? "null" : key + " (" + key.getClass().getSimpleName() + ")";
+  }
+
+  /** A key class whose instances can make a new equal instance. */
+  interface Twin {
+    Object twin();
+  }
+
+  /** {@code "Aa"} and {@code "BB"} have one hash code: six of them make 64 colliding strings. */
+  static String floodString(int id) {
+    StringBuilder b = new StringBuilder();
+    for (int bit = 5; bit >= 0; bit--) {
+      b.append((id >>> bit & 1) == 0 ? "Aa" : "BB");
+    }
+    return b.toString();
+  }
+
+  /** A key with a constant hash code and no order. */
+  record Collider(int id, int hash) implements Twin, Serializable {
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public Object twin() {
+      return new Collider(id, hash);
+    }
+
+    @Override
+    public String toString() {
+      return "Collider" + id + "#" + hash;
+    }
+  }
+
+  /** A key with a constant hash code and a natural order. */
+  record Ranked(int id) implements Comparable<Ranked>, Twin, Serializable {
+    @Override
+    public int hashCode() {
+      return 7;
+    }
+
+    @Override
+    public int compareTo(Ranked o) {
+      return Integer.compare(id, o.id);
+    }
+
+    @Override
+    public Object twin() {
+      return new Ranked(id);
+    }
+
+    @Override
+    public String toString() {
+      return "Ranked" + id;
+    }
+  }
+
+  /** The element of the cross-class keys: a constant hash code, no order. */
+  record K(int id) implements Twin, Serializable {
+    @Override
+    public int hashCode() {
+      return 13;
+    }
+
+    @Override
+    public Object twin() {
+      return new K(id);
+    }
+
+    @Override
+    public String toString() {
+      return "K" + id;
+    }
+  }
+
+  /**
+   * A generic Comparable: {@code Box<String>} and {@code Box<Integer>} are one class, and
+   * comparing the two throws ClassCastException. Constant hash code.
+   */
+  record Box<T extends Comparable<T>>(T value) implements Comparable<Box<T>>, Twin, Serializable {
+    @Override
+    public int hashCode() {
+      return 11;
+    }
+
+    @Override
+    public int compareTo(Box<T> o) {
+      return value.compareTo(o.value);
+    }
+
+    @Override
+    public Object twin() {
+      return new Box<>(value);
+    }
+
+    @Override
+    public String toString() {
+      return "Box(" + (value instanceof String ? "\"" + value + "\"" : value) + ")";
+    }
+  }
+
+  /** A Comparable of another class: comparing two of them throws ClassCastException. */
+  record Foreign(int id) implements Comparable<String>, Twin, Serializable {
+    @Override
+    public int hashCode() {
+      return 11;
+    }
+
+    @Override
+    public int compareTo(String s) {
+      return Integer.toString(id).compareTo(s);
+    }
+
+    @Override
+    public Object twin() {
+      return new Foreign(id);
+    }
+
+    @Override
+    public String toString() {
+      return "Foreign" + id;
+    }
+  }
+
+  /** A Comparable whose compareTo says 0 for unequal keys. */
+  record Tied(int id) implements Comparable<Tied>, Twin, Serializable {
+    @Override
+    public int hashCode() {
+      return 11;
+    }
+
+    @Override
+    public int compareTo(Tied o) {
+      return 0;
+    }
+
+    @Override
+    public Object twin() {
+      return new Tied(id);
+    }
+
+    @Override
+    public String toString() {
+      return "Tied" + id;
+    }
+  }
+
+  /**
+   * A key whose hashCode or equals throws {@link KeyFailure} once, on its {@code fuse}-th call
+   * of those {@code trip} names, while armed (during one step, on the map under test only).
+   * Constant hash code, no order.
+   */
+  static class Fragile implements Twin, Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final int id;
+    transient int fuse;
+    transient Trip trip;
+    transient int calls;
+    transient boolean fired;
+
+    Fragile(int id) {
+      this.id = id;
+    }
+
+    private void trip(Trip call) {
+      if (fuse > 0 && (trip == Trip.EITHER || trip == call) && ++calls == fuse) {
+        fuse = 0;
+        fired = true;
+        throw new KeyFailure(this + "." + (call == Trip.EQUALS ? "equals" : "hashCode")
+            + " failed");
+      }
+    }
+
+    @Override
+    public int hashCode() {
+      trip(Trip.HASH_CODE);
+      return 17;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      trip(Trip.EQUALS);
+      return o != null && o.getClass() == getClass() && ((Fragile) o).id == id;
+    }
+
+    @Override
+    public Object twin() {
+      return new Fragile(id);
+    }
+
+    @Override
+    public String toString() {
+      return getClass().getSimpleName() + id;
+    }
+  }
+
+  /** A fragile key with a natural order (which never throws). */
+  static final class SortedFragile extends Fragile implements Comparable<SortedFragile> {
+    private static final long serialVersionUID = 1L;
+
+    SortedFragile(int id) {
+      super(id);
+    }
+
+    @Override
+    public int compareTo(SortedFragile o) {
+      return Integer.compare(id, o.id);
+    }
+
+    @Override
+    public Object twin() {
+      return new SortedFragile(id);
+    }
+  }
+}
