@@ -960,16 +960,12 @@ class MapModelPropertyTest {
     Nulls mayReject(KeySpec key, Integer value) {
       switch (this) {
         case KEYS:
-          return mayReject(key);
+          return MapModelPropertyTest.mayReject(key);
         case VALUES:
-          return mayReject(value);
+          return MapModelPropertyTest.mayReject(value);
         default:
-          return mayReject(key, value);
+          return MapModelPropertyTest.mayReject(key, value);
       }
-    }
-
-    private static Nulls mayReject(Object... args) {
-      return MapModelPropertyTest.mayReject(args);
     }
 
     /** The elements made of {@code keys} (paired with {@code values} for entries). */
