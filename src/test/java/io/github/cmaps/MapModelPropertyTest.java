@@ -3,6 +3,7 @@ package io.github.cmaps;
 import static io.github.cmaps.Capability.ATOMIC_BULK_OPERATIONS;
 
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -198,6 +199,9 @@ class MapModelPropertyTest {
     }
   }
 
+  /** Another thread's write after an exception may take this long; longer is a leaked lock. */
+  private static final Duration LOCK_LEAK_DEADLINE = Duration.ofSeconds(5);
+
   /** Sets the tries of every property from {@code -Dcmaps.properties.tries}, when given. */
   static final class TriesFromSystemProperty implements AroundPropertyHook {
     @Override
@@ -293,12 +297,8 @@ class MapModelPropertyTest {
         // Whole-map operations.
         .withAction(1, act(Combinators.combine(k, v).as(Tuple::of).list().ofMaxSize(6)
             .injectNull(0.05).map(pairs -> {
-              Map<Object, Object> source = pairs == null ? null : new LinkedHashMap<>();
-              if (pairs != null) {
-                pairs.forEach(p -> source.put(p.get1().make(), p.get2()));
-              }
               String what = "putAll(" + (pairs == null ? "null" : describe(pairs)) + ")";
-              return step(what, r -> r.putAll(what, source));
+              return step(what, r -> r.putAll(what, pairs));
             })))
         .withAction(1, act(Arbitraries.just(step("clear()",
             r -> r.exact("clear()", Nulls.NONE, s -> {
@@ -447,16 +447,28 @@ class MapModelPropertyTest {
 
   /** What a call did: returned a value or threw. */
   record Outcome(Object value, Throwable thrown) {
+    /** Set when a call on the map under test threw: the next check also looks for a lock leak. */
+    static final ThreadLocal<Boolean> THREW_ON_MAP = ThreadLocal.withInitial(() -> false);
+
+    /** Calls {@code call} on {@code side} (null: on the map under test, or its iterator). */
     static Outcome of(Call call, Side side) {
       try {
         return new Outcome(call.on(side), null);
       } catch (Throwable t) {
+        if (side == null || side.underTest) {
+          THREW_ON_MAP.set(true);
+        }
         return new Outcome(null, t);
       }
     }
 
-    boolean threw(Class<? extends Throwable> type) {
-      return thrown != null && thrown.getClass() == type;
+    boolean threw(Class<?>... types) {
+      for (Class<?> type : types) {
+        if (thrown != null && thrown.getClass() == type) {
+          return true;
+        }
+      }
+      return false;
     }
 
     boolean sameAs(Outcome o) {
@@ -498,9 +510,9 @@ class MapModelPropertyTest {
       if (nulls == Nulls.REJECTED) {
         // A key that fails first (hashCode before the null check) may preempt the NPE.
         check(actual.threw(NullPointerException.class)
-                || (fired && actual.threw(KeyFailure.class)), actual.thrown,
+                || (fired && actual.threw(KeyFailure.class, KeyError.class)), actual.thrown,
             "%s: must throw NullPointerException, %s", what, actual);
-      } else if (fired && actual.threw(KeyFailure.class)) {
+      } else if (fired && actual.threw(KeyFailure.class, KeyError.class)) {
         // The key failed: the exception propagated, and the map must be unchanged.
       } else if (nulls == Nulls.MAY_REJECT && actual.threw(NullPointerException.class)) {
         // Rejected the null: the map must be unchanged.
@@ -537,28 +549,53 @@ class MapModelPropertyTest {
       verify("remove " + b);
     }
 
-    /** putAll, which may stop half-way at a null unless the map is atomic in bulk. */
-    void putAll(String what, Map<Object, Object> source) {
-      if (source == null) {
+    /**
+     * putAll of the given pairs, which may stop half-way at a null or a failing key unless the
+     * map is atomic in bulk. Fragile keys are armed once in the source map.
+     */
+    void putAll(String what, List<Tuple.Tuple2<KeySpec, Integer>> pairs) {
+      if (pairs == null) {
         exact(what, Nulls.REJECTED, s -> {
           s.map.putAll(null);
           return null;
         });
         return;
       }
-      if (!source.containsKey(null) && !source.containsValue(null)) {
-        exact(what, Nulls.NONE, s -> {
-          s.map.putAll(source);
-          return null;
-        });
-        return;
+      Map<Object, Object> source = new LinkedHashMap<>();
+      Side tested = new Side(map, true);
+      List<Object> fragile = new ArrayList<>();
+      for (Tuple.Tuple2<KeySpec, Integer> p : pairs) {
+        Object key = p.get1().make();
+        source.put(key, p.get2());
+        if (key instanceof Fragile && p.get1() instanceof FragileKey) {
+          fragile.add(key);
+          fragile.add(p.get1());
+        }
+      }
+      for (int i = 0; i < fragile.size(); i += 2) {
+        ((FragileKey) fragile.get(i + 1)).arm((Fragile) fragile.get(i));
+        tested.armed.add((Fragile) fragile.get(i));
       }
       Outcome actual = Outcome.of(s -> {
         s.map.putAll(source);
         return null;
-      }, new Side(map, true));
-      check(actual.threw(NullPointerException.class), actual.thrown,
-          "%s: must throw NullPointerException, %s", what, actual);
+      }, tested);
+      boolean fired = tested.disarm();
+      boolean hasNull = source.containsKey(null) || source.containsValue(null);
+      if (!hasNull && !(fired && actual.threw(KeyFailure.class, KeyError.class))) {
+        Outcome expected = Outcome.of(s -> {
+          s.map.putAll(source);
+          return null;
+        }, new Side(model, false));
+        check(actual.sameAs(expected), actual.thrown, "%s: %s, the model %s",
+            what, actual, expected);
+        verify(what);
+        return;
+      }
+      check(actual.threw(NullPointerException.class)
+              || (fired && actual.threw(KeyFailure.class, KeyError.class)), actual.thrown,
+          "%s: must throw NullPointerException%s, %s", what,
+          fired ? " or the key's failure" : "", actual);
       Map<Object, Object> candidates = new HashMap<>(source);
       candidates.remove(null);
       candidates.values().removeIf(Objects::isNull);
@@ -816,6 +853,21 @@ class MapModelPropertyTest {
 
     void verify(String what) {
       verify(what, map);
+      if (Outcome.THREW_ON_MAP.get()) {
+        Outcome.THREW_ON_MAP.set(false);
+        assertAnotherThreadCanWrite(what);
+      }
+    }
+
+    /** After a call that threw: another thread can still write (no lock leaked). */
+    private void assertAnotherThreadCanWrite(String what) {
+      Race.Outcome o = Race.run(LOCK_LEAK_DEADLINE, () -> {
+        map.put("another-thread", 0);
+        map.remove("another-thread");
+      });
+      check(o.clean(), o.errors().isEmpty() ? null : o.errors().get(0),
+          "after %s: another thread could not put and remove a key within %s: %s",
+          what, LOCK_LEAK_DEADLINE, o);
     }
 
     /**
@@ -1065,15 +1117,25 @@ class MapModelPropertyTest {
     }
   }
 
+  /** Thrown by a user function that fails with an Error. */
+  static final class FunctionError extends Error {
+    private static final long serialVersionUID = 1L;
+
+    FunctionError() {
+      super("user function failed with an Error", null, false, false);
+    }
+  }
+
   /** A function for the compute family and merge. */
   record Fn(Kind kind, int c) {
-    enum Kind { CONST, ADD, RETURN_NULL, THROW, NULL_FUNCTION }
+    enum Kind { CONST, ADD, RETURN_NULL, THROW, THROW_ERROR, NULL_FUNCTION }
 
     static Arbitrary<Fn> arbitrary() {
       return Combinators.combine(
           Arbitraries.frequency(
               Tuple.of(3, Kind.ADD), Tuple.of(2, Kind.CONST), Tuple.of(2, Kind.RETURN_NULL),
-              Tuple.of(2, Kind.THROW), Tuple.of(1, Kind.NULL_FUNCTION)),
+              Tuple.of(2, Kind.THROW), Tuple.of(1, Kind.THROW_ERROR),
+              Tuple.of(1, Kind.NULL_FUNCTION)),
           Arbitraries.integers().between(0, 7)).as(Fn::new);
     }
 
@@ -1089,6 +1151,8 @@ class MapModelPropertyTest {
           return (old == null ? 0 : (Integer) old) + (given == null ? 0 : (Integer) given) + c;
         case RETURN_NULL:
           return null;
+        case THROW_ERROR:
+          throw new FunctionError();
         default:
           throw new FunctionFailure();
       }
@@ -1120,6 +1184,8 @@ class MapModelPropertyTest {
           return "f = null";
         case THROW:
           return "f throws";
+        case THROW_ERROR:
+          return "f throws an Error";
         default:
           return "null";
       }
@@ -1271,8 +1337,17 @@ class MapModelPropertyTest {
 
     final List<KeyKind> kinds;
 
+    /** The kinds, less those named in {@code -Dcmaps.properties.exclude} (comma-separated). */
     Family(KeyKind... kinds) {
-      this.kinds = List.of(kinds);
+      List<String> excluded =
+          List.of(System.getProperty("cmaps.properties.exclude", "").split(","));
+      List<KeyKind> kept = new ArrayList<>();
+      for (KeyKind k : kinds) {
+        if (!excluded.contains(k.name())) {
+          kept.add(k);
+        }
+      }
+      this.kinds = kept.isEmpty() ? List.of(kinds) : List.copyOf(kept);
     }
 
     /** Keys of this family, now and then null; fragile ones sometimes armed. */
@@ -1291,15 +1366,19 @@ class MapModelPropertyTest {
       }
       Arbitrary<KeySpec> armed = Combinators.combine(
           Arbitraries.of(true, false), Arbitraries.integers().between(0, 63),
-          Arbitraries.integers().between(1, 4), Arbitraries.of(Trip.values()))
-          .as((sorted, id, fuse, trip) -> new FragileKey(sorted, id, fuse, trip));
+          Arbitraries.integers().between(1, 4), Arbitraries.of(Trip.values()),
+          Arbitraries.frequency(Tuple.of(4, false), Tuple.of(1, true)))
+          .as(FragileKey::new);
       return Arbitraries.frequencyOf(
           Tuple.of(kinds.size() == 2 ? 1 : 8, plain), Tuple.of(1, armed));
     }
 
     Arbitrary<Batch> batches() {
       return Combinators.combine(Arbitraries.of(kinds), Arbitraries.integers().between(0, 15),
-          Arbitraries.integers().between(1, 48)).as(Batch::new);
+          Arbitraries.frequencyOf(
+              Tuple.of(9, Arbitraries.integers().between(1, 48)),
+              Tuple.of(1, Arbitraries.integers().between(49, 120))))
+          .as(Batch::new);
     }
   }
 
@@ -1317,11 +1396,21 @@ class MapModelPropertyTest {
     }
   }
 
+  /** Thrown instead of {@link KeyFailure} by a fragile key armed to throw an Error. */
+  static final class KeyError extends Error {
+    private static final long serialVersionUID = 1L;
+
+    KeyError(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /**
    * A fragile key that, on the map under test, throws on its {@code fuse}-th call of hashCode
    * or equals (those {@code trip} names), once.
    */
-  record FragileKey(boolean sorted, int id, int fuse, Trip trip) implements KeySpec {
+  record FragileKey(boolean sorted, int id, int fuse, Trip trip, boolean error)
+      implements KeySpec {
     @Override
     public Object make() {
       return sorted ? new SortedFragile(id) : new Fragile(id);
@@ -1330,13 +1419,14 @@ class MapModelPropertyTest {
     void arm(Fragile key) {
       key.fuse = fuse;
       key.trip = trip;
+      key.error = error;
     }
 
     @Override
     public String toString() {
-      return (sorted ? "SortedFragile(" : "Fragile(") + id + ", throws on call " + fuse
-          + " of " + (trip == Trip.EITHER ? "hashCode or equals" : trip == Trip.EQUALS
-              ? "equals" : "hashCode") + ")";
+      return (sorted ? "SortedFragile(" : "Fragile(") + id + ", " + (error ? "Error" : "throws")
+          + " on call " + fuse + " of " + (trip == Trip.EITHER ? "hashCode or equals"
+              : trip == Trip.EQUALS ? "equals" : "hashCode") + ")";
     }
   }
 
@@ -1521,8 +1611,8 @@ class MapModelPropertyTest {
   }
 
   /**
-   * A key whose hashCode or equals throws {@link KeyFailure} once, on its {@code fuse}-th call
-   * of those {@code trip} names, while armed (during one step, on the map under test only).
+   * A key whose hashCode or equals throws {@link KeyFailure} (or {@link KeyError}) once, on its
+   * {@code fuse}-th call of those {@code trip} names, while armed (during one step, on the map under test only).
    * Constant hash code, no order.
    */
   static class Fragile implements Twin, Serializable {
@@ -1531,6 +1621,7 @@ class MapModelPropertyTest {
     final int id;
     transient int fuse;
     transient Trip trip;
+    transient boolean error;
     transient int calls;
     transient boolean fired;
 
@@ -1542,8 +1633,11 @@ class MapModelPropertyTest {
       if (fuse > 0 && (trip == Trip.EITHER || trip == call) && ++calls == fuse) {
         fuse = 0;
         fired = true;
-        throw new KeyFailure(this + "." + (call == Trip.EQUALS ? "equals" : "hashCode")
-            + " failed");
+        String message = this + "." + (call == Trip.EQUALS ? "equals" : "hashCode") + " failed";
+        if (error) {
+          throw new KeyError(message);
+        }
+        throw new KeyFailure(message);
       }
     }
 
