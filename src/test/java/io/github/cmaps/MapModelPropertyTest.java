@@ -1,6 +1,7 @@
 package io.github.cmaps;
 
 import static io.github.cmaps.Capability.ATOMIC_BULK_OPERATIONS;
+import static io.github.cmaps.Capability.SNAPSHOT_ITERATION;
 
 import java.io.Serializable;
 import java.time.Duration;
@@ -361,6 +362,14 @@ class MapModelPropertyTest {
               + (vw == View.ENTRIES ? ", setValue(" + val + ") " + set : "");
           return step(what, r -> r.iterate(what, vw, rm, set, val));
         })))
+        // Iteration with writes to the map half-way (which may grow it, or move a key between
+        // the table and the overflow tree): weakly consistent, or a snapshot where declared.
+        .withAction(1, act(Combinators.combine(Arbitraries.integers().between(0, 40),
+            family.batches(), someKeys).as((pause, puts, removes) -> {
+              String what = "entrySet().iterator() with, after " + pause + " entries: put "
+                  + puts + ", remove " + removes;
+              return step(what, r -> r.iterateWhileWriting(what, pause, puts, removes));
+            })))
         .withMaxTransformations(MAX_ACTIONS);
   }
 
@@ -862,6 +871,74 @@ class MapModelPropertyTest {
       }
       model.clear();
       model.putAll(expected);
+      verify(what);
+    }
+
+    /**
+     * Iterates the entry set and, after {@code pause} entries, puts a batch of keys and removes
+     * some. Every mapping present at the start and not written must be seen once, with its value;
+     * nothing is seen twice; everything seen was present at the start or written. A map with
+     * {@link Capability#SNAPSHOT_ITERATION} must show exactly the mappings at the start.
+     */
+    void iterateWhileWriting(String what, int pause, Batch puts, List<KeySpec> removes) {
+      Map<Keyed, Object> start = keyed(model);
+      Set<Keyed> written = new HashSet<>();
+      Map<Keyed, Object> seen = new HashMap<>();
+      Runnable writes = () -> {
+        for (int i = 0; i < puts.count(); i++) {
+          Object key = puts.kind().key(puts.start() + i).make();
+          Integer value = (puts.start() + i) & 7;
+          Outcome o = Outcome.of(s -> s.map.put(key, value), new Side(map, true));
+          check(o.sameAs(new Outcome(model.put(key, value), null)), o.thrown,
+              "%s: put(%s, %s) %s", what, key, value, o);
+          written.add(new Keyed(key));
+        }
+        for (KeySpec k : removes) {
+          Object key = k.make();
+          Outcome o = Outcome.of(s -> s.map.remove(key), new Side(map, true));
+          check(o.sameAs(new Outcome(model.remove(key), null)), o.thrown,
+              "%s: remove(%s) %s", what, key, o);
+          written.add(new Keyed(key));
+        }
+      };
+      int n = 0;
+      boolean wrote = false;
+      try {
+        Iterator<Map.Entry<Object, Object>> it = map.entrySet().iterator();
+        if (pause == 0) {
+          writes.run();
+          wrote = true;
+        }
+        while (it.hasNext()) {
+          Map.Entry<Object, Object> e = it.next();
+          Keyed k = new Keyed(e.getKey());
+          check(e.getValue() != null, null, "%s: met %s=null", what, k);
+          check(seen.put(k, e.getValue()) == null, null, "%s: met %s twice", what, k);
+          if (++n == pause) {
+            writes.run();
+            wrote = true;
+          }
+        }
+      } catch (RuntimeException e) {
+        throw new AssertionError(what + " threw " + e, e);
+      }
+      if (!wrote) {
+        writes.run();
+      }
+      if (impl.has(SNAPSHOT_ITERATION)) {
+        check(seen.equals(start), null, "%s: a snapshot iterator saw %s, the start was %s",
+            what, seen, start);
+      } else {
+        start.forEach((k, v) -> {
+          if (!written.contains(k)) {
+            check(v.equals(seen.get(k)), null,
+                "%s: %s=%s, present throughout and unwritten, was seen as %s",
+                what, k, v, seen.get(k));
+          }
+        });
+        seen.keySet().forEach(k -> check(start.containsKey(k) || written.contains(k), null,
+            "%s: saw %s, which was neither present at the start nor written", what, k));
+      }
       verify(what);
     }
 
