@@ -2,6 +2,9 @@ package io.github.cmaps;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
@@ -685,13 +688,7 @@ final class OpenTable {
    */
   void beginMigration(OpenTable n) {
     setNextRelease(n);
-    OverflowTree.Node root = overflowRoot();
-    if (root != null) {
-      Object[] pairs = OverflowTree.toArray(root);
-      for (int i = 0; i < pairs.length; i += 2) {
-        n.putOwned(pairs[i], hash(pairs[i]), pairs[i + 1], false);
-      }
-    }
+    n.absorbOverflow(overflowRoot());
     setOverflow(MOVED);
   }
 
@@ -783,6 +780,7 @@ final class OpenTable {
    * #putOwned} so that each lands where {@code t}'s own probe (windowed or not) will look for it.
    */
   void copyLiveInto(OpenTable t) {
+    t.absorbOverflow(overflowRoot()); // first, while t's overflow is empty
     final Object[] src = this.kv;
     for (int j = 0; j < src.length; j += 2) {
       Object k = src[j];
@@ -791,12 +789,53 @@ final class OpenTable {
         t.putOwned(k, hash(k), v, false);
       }
     }
-    OverflowTree.Node root = overflowRoot();
-    if (root != null) {
-      Object[] pairs = OverflowTree.toArray(root);
-      for (int i = 0; i < pairs.length; i += 2) {
-        t.putOwned(pairs[i], hash(pairs[i]), pairs[i + 1], false);
+  }
+
+  /**
+   * Owner-only, on a new table that holds nothing yet: takes in every mapping of another table's
+   * overflow tree. Each key goes to a free slot of its window here if there is one; the rest
+   * keep their order, so their tree is built in one linear pass (OverflowTree.fromSorted) rather
+   * than by one path-copying insert each. A hash flood of n keys then costs a rebuild O(n), not
+   * O(n log n) allocations and comparisons (issue 14: single puts stalled 100-430 ms).
+   */
+  void absorbOverflow(OverflowTree.Node root) {
+    if (root == null) {
+      return;
+    }
+    List<OverflowTree.Node> nodes = OverflowTree.nodesInOrder(root);
+    List<OverflowTree.Node> keptNodes = new ArrayList<>(nodes.size());
+    List<Object[]> keptGroups = new ArrayList<>(nodes.size());
+    boolean full = false; // true: the window of hash fullHash is known to be full
+    int fullHash = 0;
+    for (OverflowTree.Node node : nodes) {
+      Object[] g = node.group;
+      Object[] kept = null;
+      int k = 0;
+      for (int i = 0; i < g.length; i += 2) {
+        // Nodes come sorted by hash: once a hash's window is full, the rest of that hash's keys
+        // skip the probe (a flood would otherwise cost a full window of equals calls per key).
+        int s = full && fullHash == node.hash ? WINDOW_FULL : probe(g[i], node.hash);
+        if (s == WINDOW_FULL) {
+          full = true;
+          fullHash = node.hash;
+          if (kept == null) {
+            kept = new Object[g.length];
+          }
+          kept[k++] = g[i];
+          kept[k++] = g[i + 1];
+        } else if (s < 0) {
+          insertAt(~s, g[i], g[i + 1]);
+        } else {
+          replaceAt(s, null, g[i + 1]); // not on a new table; kept for safety
+        }
       }
+      if (k > 0) {
+        keptNodes.add(node);
+        keptGroups.add(k == g.length ? g : Arrays.copyOf(kept, k));
+      }
+    }
+    if (!keptNodes.isEmpty()) {
+      setOverflow(OverflowTree.fromSorted(keptNodes, keptGroups));
     }
   }
 
