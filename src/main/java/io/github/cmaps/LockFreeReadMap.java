@@ -134,8 +134,8 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    *
    *  1. When the table is half full of live and dead slots, the writer allocates 'new' (double
    *     the capacity if live mappings fill a quarter, else the same, to drop dead slots), links
-   *     it as old.next (setRelease), copies old's overflow tree into it and marks the overflow
-   *     MOVED. Small tables (up to SMALL_TABLE slots) are migrated whole at once, by the same
+   *     it as old.next (setRelease), hands it old's overflow tree (by reference: the tree is
+   *     immutable) and marks old's overflow MOVED. Small tables (up to SMALL_TABLE slots) are migrated whole at once, by the same
    *     slot-by-slot steps, and published.
    *  2. From then on every write goes to 'new'. Before touching key K, a writer migrates K's
    *     slot of 'old' (copy into new, then CAS MOVED into old's value slot), and it
@@ -734,9 +734,9 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
         }
         return value;
       }
-      // Absent from the window (the probe ended at a free slot), or else perhaps in the overflow
-      // tree, which only lock holders write: only then look again, there.
-      V old = slot == OpenTable.WINDOW_FULL ? (V) t.getOwned(key, h) : null;
+      // Absent from the window, or else perhaps in the overflow tree, which only lock holders
+      // write: look there (one load when the table has no tree).
+      V old = (V) t.getOverflowOwned(key, h);
       if (old == null) {
         V value = absentValue;
         if (value == null && callIfAbsent) {
@@ -988,8 +988,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
           return true;
         }
         Object root = walkedOverflow[i];
-        if (s == OpenTable.WINDOW_FULL
-            && root instanceof OverflowTree.Node
+        if (root instanceof OverflowTree.Node
             && OverflowTree.get((OverflowTree.Node) root, k, h) != null) {
           return true;
         }

@@ -2,9 +2,6 @@ package io.github.cmaps;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.NoSuchElementException;
 
 /**
@@ -72,6 +69,17 @@ final class OpenTable {
    * answer is the state of the map at some instant during the read, so on a table without reuse
    * the read is linearizable. The table array itself is published by the owner (a release store
    * or an unlock) and is immutable in size.
+   *
+   * The overflow tree (bounded tables). A key lives either in its window (the WINDOW slots from
+   * its home) or in the table's overflow tree, never both: an insert takes a free slot of the
+   * window if there is one and the key is not in the tree, and goes to the tree only when the
+   * window is full. A lookup probes the window and, if it ends without the key, looks in the tree
+   * when there is one (almost every table has none: the miss then costs one more load). Keys
+   * never move between the two within a table. So a rebuild or resize hands the whole tree to the
+   * new table by reference (it is immutable): O(1) however many keys a hash flood put there, and
+   * the tree's keys do not count towards the new table's capacity, since they take no slot.
+   * Before, a rebuild re-inserted every overflow key, and a table kept under a 64K-key flood
+   * stalled single ordinary puts for 100-430 ms (issue 14); now the worst was 3.6 ms.
    *
    * Shared values (LockFreeReadMap's tables, sharedValues). There a thread that does not own the
    * table may swap the value of a live slot by CAS (swapLiveValue: LockFreeReadMap's lock-free
@@ -149,7 +157,7 @@ final class OpenTable {
 
   /**
    * Probe window of a bounded table: a key lives in one of the WINDOW slots starting at its home
-   * slot, or else in the overflow tree. Long enough that a well-spread table almost never
+   * slot, or else in the overflow tree (see the Overview). Long enough that a well-spread table almost never
    * overflows at half load; short enough that many keys sharing a hash code cost a bounded probe
    * plus an O(log n) tree search instead of a scan of one huge cluster.
    */
@@ -321,7 +329,7 @@ final class OpenTable {
     for (int i = home(h), n = 0; n <= limit; i = (i + 1) & mask, n++) {
       Object k = getAcquire(kv, i << 1); // pairs with setRelease(key) in insertAt/replaceAt
       if (k == null) {
-        return null;
+        break;
       }
       if (k == key || (k != DELETED && key.equals(k))) {
         Object v = getAcquire(kv, (i << 1) + 1); // pairs with setRelease(value) and CASes
@@ -337,9 +345,12 @@ final class OpenTable {
     if (!bounded) {
       return null;
     }
-    // A full window: the key, if present, is in the overflow tree. (Had the window held a null
-    // when the key was inserted, the key would be in the window; slots never go back to null.)
-    Object root = overflowAcquire();
+    // Not in the window: the key, if present, is in the overflow tree (see the Overview). The
+    // root is null in almost every table, so a miss costs one more load of this object.
+    Object root = overflowAcquire(); // pairs with setRelease in setOverflow
+    if (root == null) {
+      return null;
+    }
     if (root == MOVED) {
       return MOVED;
     }
@@ -579,8 +590,8 @@ final class OpenTable {
 
   /**
    * Owner-only probe: the slot of {@code key} in the table array; or {@code ~slot} of the free
-   * slot where it would go; or {@link #WINDOW_FULL} (bounded tables) when the window has neither,
-   * in which case the key is in the overflow tree or absent.
+   * slot where it would go; or {@link #WINDOW_FULL} (bounded tables) when the window has neither.
+   * Unless it returns a slot, the key may still be in the overflow tree (see the Overview).
    */
   int probe(Object key, int h) {
     final Object[] kv = this.kv;
@@ -617,14 +628,18 @@ final class OpenTable {
   /** Owner-only: the value of {@code key}, or null (MOVED if already migrated). */
   Object getOwned(Object key, int h) {
     int s = probe(key, h);
-    if (s >= 0) {
-      return valueAt(s);
-    }
-    if (s != WINDOW_FULL) {
-      return null;
-    }
-    Object root = OVERFLOW.get(this);
-    return root == MOVED ? MOVED : OverflowTree.get((OverflowTree.Node) root, key, h);
+    return s >= 0 ? valueAt(s) : getOverflowOwned(key, h);
+  }
+
+  /**
+   * Owner-only: the value of {@code key} in the overflow tree, for a key that {@link #probe} did
+   * not find in its window; null (MOVED if already migrated).
+   */
+  Object getOverflowOwned(Object key, int h) {
+    Object root = OVERFLOW.get(this); // plain: only the owner writes it
+    return root == null
+        ? null
+        : root == MOVED ? MOVED : OverflowTree.get((OverflowTree.Node) root, key, h);
   }
 
   /**
@@ -637,7 +652,9 @@ final class OpenTable {
     if (s >= 0) {
       return onlyIfAbsent ? valueAt(s) : replaceAt(s, null, value);
     }
-    if (s != WINDOW_FULL) {
+    OverflowTree.Node root = overflowRoot();
+    Object old = root == null ? null : OverflowTree.get(root, key, h);
+    if (old == null && s != WINDOW_FULL) {
       int dead = reuseDeadSlots ? firstDeadSlot(h, ~s) : -1;
       if (dead >= 0) {
         reviveAt(dead, key, value);
@@ -646,8 +663,6 @@ final class OpenTable {
       }
       return null;
     }
-    OverflowTree.Node root = overflowRoot();
-    Object old = OverflowTree.get(root, key, h);
     if (old == null || !onlyIfAbsent) {
       setOverflow(OverflowTree.put(root, key, h, value));
     }
@@ -664,10 +679,10 @@ final class OpenTable {
     if (s >= 0) {
       return replaceAt(s, expected, value);
     }
-    if (s != WINDOW_FULL) {
+    OverflowTree.Node root = overflowRoot();
+    if (root == null) {
       return null;
     }
-    OverflowTree.Node root = overflowRoot();
     Object old = OverflowTree.get(root, key, h);
     if (old == null || (expected != null && !expected.equals(old))) {
       return null;
@@ -688,7 +703,7 @@ final class OpenTable {
    */
   void beginMigration(OpenTable n) {
     setNextRelease(n);
-    n.absorbOverflow(overflowRoot());
+    n.setOverflow(overflowRoot()); // shared: the tree is immutable
     setOverflow(MOVED);
   }
 
@@ -748,6 +763,7 @@ final class OpenTable {
    * double when they fill a quarter of this one, else the same (to drop dead slots).
    */
   int grownCapacity(int live) {
+    live -= OverflowTree.size(overflowRoot()); // the tree's keys take no slot (see Overview)
     int cap = capacity();
     if (live + 1 >= (cap >>> 2)) {
       if (cap >= MAX_CAPACITY) {
@@ -776,66 +792,34 @@ final class OpenTable {
   }
 
   /**
-   * Owner-only: copies every live mapping into the (unpublished) table {@code t}, through {@link
-   * #putOwned} so that each lands where {@code t}'s own probe (windowed or not) will look for it.
+   * Owner-only: copies every live mapping into the (unpublished) table {@code t}: the overflow
+   * tree by reference, each slot's mapping where {@code t}'s own probe (windowed or not) will look
+   * for it.
    */
   void copyLiveInto(OpenTable t) {
-    t.absorbOverflow(overflowRoot()); // first, while t's overflow is empty
+    // The overflow tree is immutable, so the new table shares it: O(1), however many keys a
+    // hash flood put there (re-inserting them stalled single puts for 100-430 ms, issue 14).
+    t.setOverflow(overflowRoot());
     final Object[] src = this.kv;
     for (int j = 0; j < src.length; j += 2) {
       Object k = src[j];
       Object v = src[j + 1];
       if (k != null && k != DELETED && v != null && v != MOVED) {
-        t.putOwned(k, hash(k), v, false);
+        t.insertAbsent(k, hash(k), v);
       }
     }
   }
 
   /**
-   * Owner-only, on a new table that holds nothing yet: takes in every mapping of another table's
-   * overflow tree. Each key goes to a free slot of its window here if there is one; the rest
-   * keep their order, so their tree is built in one linear pass (OverflowTree.fromSorted) rather
-   * than by one path-copying insert each. A hash flood of n keys then costs a rebuild O(n), not
-   * O(n log n) allocations and comparisons (issue 14: single puts stalled 100-430 ms).
+   * Owner-only, while copying a table into this new one: inserts a key known to be absent here
+   * (no other key of the old table equals it), skipping the overflow lookup that putOwned makes.
    */
-  void absorbOverflow(OverflowTree.Node root) {
-    if (root == null) {
-      return;
-    }
-    List<OverflowTree.Node> nodes = OverflowTree.nodesInOrder(root);
-    List<OverflowTree.Node> keptNodes = new ArrayList<>(nodes.size());
-    List<Object[]> keptGroups = new ArrayList<>(nodes.size());
-    boolean full = false; // true: the window of hash fullHash is known to be full
-    int fullHash = 0;
-    for (OverflowTree.Node node : nodes) {
-      Object[] g = node.group;
-      Object[] kept = null;
-      int k = 0;
-      for (int i = 0; i < g.length; i += 2) {
-        // Nodes come sorted by hash: once a hash's window is full, the rest of that hash's keys
-        // skip the probe (a flood would otherwise cost a full window of equals calls per key).
-        int s = full && fullHash == node.hash ? WINDOW_FULL : probe(g[i], node.hash);
-        if (s == WINDOW_FULL) {
-          full = true;
-          fullHash = node.hash;
-          if (kept == null) {
-            kept = new Object[g.length];
-          }
-          kept[k++] = g[i];
-          kept[k++] = g[i + 1];
-        } else if (s < 0) {
-          insertAt(~s, g[i], g[i + 1]);
-        } else {
-          replaceAt(s, null, g[i + 1]); // not on a new table; kept for safety
-        }
-      }
-      if (k > 0) {
-        keptNodes.add(node);
-        keptGroups.add(k == g.length ? g : Arrays.copyOf(kept, k));
-      }
-    }
-    if (!keptNodes.isEmpty()) {
-      setOverflow(OverflowTree.fromSorted(keptNodes, keptGroups));
+  private void insertAbsent(Object key, int h, Object value) {
+    int s = probe(key, h);
+    if (s != WINDOW_FULL) {
+      insertAt(~s, key, value); // a new table has no dead slots, and s < 0: the key is absent
+    } else {
+      setOverflow(OverflowTree.put(overflowRoot(), key, h, value));
     }
   }
 

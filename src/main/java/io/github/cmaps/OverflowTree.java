@@ -2,9 +2,7 @@ package io.github.cmaps;
 
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -43,10 +41,6 @@ final class OverflowTree {
    * (locateOther: a range query over (hash, cid != own), O(log n + m) for m such nodes; m is 0
    * when every key of that hash is of one class, as in a String hash flood). An insert first
    * makes sure no equal key is stored anywhere, then goes to its own place.
-   *
-   * Bulk building. A table rebuild moves a whole tree into a new table; keys that still find no
-   * room in the new table's windows keep their order, so the new tree is built from the sorted
-   * sequence in one linear pass (fromSorted) instead of n path-copying inserts.
    */
 
   private OverflowTree() {}
@@ -355,37 +349,5 @@ final class OverflowTree {
     Object[] out = new Object[size(n) << 1];
     flatten(n, out, 0);
     return out;
-  }
-
-  /** The nodes of a tree in order (their groups and positions; children are ignored). */
-  static List<Node> nodesInOrder(Node root) {
-    List<Node> out = new ArrayList<>();
-    addInOrder(root, out);
-    return out;
-  }
-
-  private static void addInOrder(Node n, List<Node> out) {
-    while (n != null) {
-      addInOrder(n.left, out);
-      out.add(n);
-      n = n.right;
-    }
-  }
-
-  /**
-   * A balanced tree of the given nodes' positions and groups, which must be in order (as
-   * returned by {@link #nodesInOrder}, with some groups shrunk or dropped): O(n), no comparison.
-   */
-  static Node fromSorted(List<Node> nodes, List<Object[]> groups) {
-    return build(nodes, groups, 0, nodes.size());
-  }
-
-  private static Node build(List<Node> nodes, List<Object[]> groups, int from, int to) {
-    if (from >= to) {
-      return null;
-    }
-    int mid = (from + to) >>> 1;
-    return nodes.get(mid).with(
-        groups.get(mid), build(nodes, groups, from, mid), build(nodes, groups, mid + 1, to));
   }
 }
