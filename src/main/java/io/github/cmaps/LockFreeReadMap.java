@@ -65,10 +65,14 @@ import java.util.function.Function;
  *       reachable from the map.</li>
  * </ul>
  *
- * <p><b>Note:</b> {@link #putAll}, {@link #clear} and {@link #replaceAll} are atomic with respect
- * to other writers but not to readers, who may observe them part-way, as with {@code
+ * <p><b>Note:</b> {@link #clear} and {@link #replaceAll} are atomic with respect to other writers
+ * but not to readers, who may observe them part-way. {@link #putAll} is not atomic: it holds the
+ * writer lock, so no other insert, removal or function runs in the middle of it, but a {@code put}
+ * or {@code replace} of a key that is already present swaps its value without that lock and may
+ * land between two of its stores (readers may see it part-way too), as with {@code
  * ConcurrentHashMap}. A key removed and then inserted again while an iteration is in progress
- * across a resize may be returned by that iteration twice.
+ * may be returned by that iteration twice (the walk can meet the old slot before the removal and
+ * the new slot after the insert).
  *
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
@@ -257,6 +261,11 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     return (OpenTable) TABLE.getAcquire(this);
   }
 
+  /** Test hook: true while an incremental resize is in progress (two tables reachable). */
+  boolean resizeInProgress() {
+    return tableAcquire().nextAcquire() != null;
+  }
+
   /**
    * Looks {@code key} up starting at table {@code t} and following resize successors: the value,
    * or null.
@@ -379,6 +388,23 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   /** Under the lock: size changes (setRelease, pairs with getAcquire in size()). */
   private void addSize(int delta) {
     SIZE.setRelease(this, (int) SIZE.get(this) + delta);
+  }
+
+  /**
+   * Under the lock, after a removal of {@code key} from the write table: counts it, and if a
+   * resize is in progress, drops the key from the table being migrated too. writeTable migrated
+   * the key's slot there before the removal (copy, then MOVED in the value slot), but its key
+   * slot still held the key, which would stay reachable from the map for as long as the resize
+   * lasts, and a resize lasts until enough later writes finish it: forever, if writes stop
+   * (issue 14). A reader that meets the DELETED mark probes on and, missing in the old table,
+   * looks in its successor, where the key is gone: the same answer it gets after the removal.
+   */
+  private void removed(Object key, int h) {
+    addSize(-1);
+    OpenTable current = (OpenTable) TABLE.get(this); // plain: only lock holders store it
+    if (current.nextAcquire() != null) {
+      current.forgetMigrated(key, h);
+    }
   }
 
   /** Under the lock: makes {@code t} the table readers start from. */
@@ -609,7 +635,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     try {
       Object old = writeTable(key, h).replaceOwned(key, h, expected, value);
       if (old != null && value == null) {
-        addSize(-1);
+        removed(key, h);
       }
       return (V) old;
     } finally {
@@ -730,7 +756,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
           t.thawAt(slot, value);
         }
         if (value == null) {
-          addSize(-1);
+          removed(key, h);
         }
         return value;
       }
@@ -750,7 +776,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
       V value = applyOwned(function, key, old);
       t.replaceOwned(key, h, null, value);
       if (value == null) {
-        addSize(-1);
+        removed(key, h);
       }
       return value;
     } finally {

@@ -149,9 +149,17 @@ final class OpenTable {
       this.values = values;
     }
 
-    /** The value slot {@code s} had when frozen under this record, or null if not this record's. */
+    /**
+     * The value slot {@code s} had when frozen under this record, or null if not this record's
+     * (or not yet filled in).
+     */
     Object valueOf(int s) {
-      return values != null ? values[s] : s == slot ? value : null;
+      // values[s]: acquire, pairing with the setRelease in freezeAll. A reader can reach this
+      // record without having seen slot s's FROZEN mark from this very freeze (it may have seen
+      // the mark of an earlier freeze of s, then loaded this newer record), so the CAS that froze
+      // the slot does not order the store of values[s] before this load: this pair does, and
+      // with it the value object's fields, which freezeAll read with an acquire load.
+      return values != null ? getAcquire(values, s) : s == slot ? value : null;
     }
   }
 
@@ -561,8 +569,9 @@ final class OpenTable {
       final int j = (s << 1) + 1;
       for (;;) {
         Object v = getAcquire(kv, j); // pairs with a lock-free put's CAS
-        // Plain store, published by the CAS below to a reader who sees FROZEN.
-        values[s] = v;
+        // Release, pairing with the getAcquire in Frozen.valueOf: the record is already
+        // published, so a reader may load values[s] at any time from now on (see valueOf).
+        setRelease(values, s, v);
         if (SLOTS.compareAndSet(kv, j, v, FROZEN)) {
           break;
         }
@@ -748,6 +757,19 @@ final class OpenTable {
     }
     migrated = end;
     return end == capacity();
+  }
+
+  /**
+   * Owner-only, on a table being migrated: if {@code key}'s slot has been migrated (MOVED), marks
+   * its key slot DELETED, so that the table no longer references a key removed from its successor.
+   * Readers treat the slot as any dead one; a reader that matched the key just before reads MOVED
+   * and follows {@link #next}, where the key is gone too.
+   */
+  void forgetMigrated(Object key, int h) {
+    int s = probe(key, h);
+    if (s >= 0 && getAcquire(kv, (s << 1) + 1) == MOVED) {
+      setRelease(kv, s << 1, DELETED); // pairs with getAcquire(key) in find and iterators
+    }
   }
 
   /** Owner-only: migrates the slot of {@code key}, if it is in this table's window. */

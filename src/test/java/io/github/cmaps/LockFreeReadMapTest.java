@@ -266,6 +266,49 @@ class LockFreeReadMapTest {
     assertAllCleared(refs);
   }
 
+  /**
+   * A resize that stops half-way (no more writes to finish it) must not keep removed keys alive:
+   * before the fix, the table being migrated still held every removed key in its key slot (the
+   * value slot said MOVED), reachable from the map until some later write ended the resize.
+   */
+  @Test
+  void removedKeysBecomeUnreachableWhileAResizeIsStuckHalfWay() throws Exception {
+    // Incremental resizes of every table, one slot per write: a resize lasts many writes.
+    LockFreeReadMap<Object, Object> map = new LockFreeReadMap<>(16, 0, 1);
+    List<WeakReference<Object>> refs = new ArrayList<>();
+    List<Object> gone = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      Object key = new StringBuilder("gone").append(i).toString();
+      Object value = new Object();
+      map.put(key, value);
+      gone.add(key);
+      refs.add(new WeakReference<>(key));
+      refs.add(new WeakReference<>(value));
+    }
+    int i = 0;
+    while (!map.resizeInProgress()) {
+      map.put("keep" + i++, i);
+    }
+    // Remove in every way the API offers; each write migrates one more slot, not all of them.
+    for (int j = 0; j < gone.size(); j++) {
+      Object k = gone.get(j);
+      switch (j) {
+        case 0 -> map.remove(k);
+        case 1 -> map.remove(k, map.get(k));
+        case 2 -> map.computeIfPresent(k, (kk, v) -> null);
+        case 3 -> map.compute(k, (kk, v) -> null);
+        case 4 -> map.merge(k, "x", (a, b) -> null);
+        case 5 -> map.keySet().remove(k);
+        default -> map.entrySet().removeIf(e -> e.getKey() == k);
+      }
+    }
+    gone.clear();
+    assertThat(map.resizeInProgress()).as("still half-way through the resize").isTrue();
+    assertThat(map).hasSize(i);
+    assertAllCleared(refs);
+    assertThat(map.resizeInProgress()).isTrue();
+  }
+
   @Test
   void overwrittenValuesBecomeUnreachable() throws Exception {
     LockFreeReadMap<String, Object> map = new LockFreeReadMap<>();
