@@ -60,7 +60,12 @@ import java.util.function.Function;
  *       the map unchanged, instead of deadlocking or corrupting the table.</li>
  *   <li><em>Hash collisions.</em> Many distinct keys with one hash code do not make the map
  *       quadratic: past a short probe window they go to an immutable balanced tree, ordered by
- *       {@link Comparable} when the keys implement it (as {@code String} does).</li>
+ *       {@code compareTo} when the key's class {@code C} implements {@code Comparable<C>} itself
+ *       (as {@code String}, {@code Long} and {@code UUID} do; the rule {@code
+ *       ConcurrentHashMap} follows). Other keys of one hash code are searched with {@code
+ *       equals}, so a key's {@code compareTo} is never called where it is not defined, and a key
+ *       equal to a stored key of another class finds it. A hash flood costs each later rebuild
+ *       nothing: the tree moves to the new table by reference.</li>
  *   <li><em>Removed mappings</em> leave nothing behind: a removed key and its value are no longer
  *       reachable from the map.</li>
  * </ul>

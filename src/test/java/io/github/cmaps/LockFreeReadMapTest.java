@@ -229,6 +229,70 @@ class LockFreeReadMapTest {
     assertThat(reads.get()).isGreaterThan(before.length);
   }
 
+  /* ---------------- putAll and lock-free swaps -------------- */
+
+  /** A key equal by name whose equals, called by the thread named, runs a hook once. */
+  static final class HookKey {
+    final String name;
+    volatile Thread hookThread;
+    volatile Runnable hook;
+
+    HookKey(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      Runnable h = hook;
+      if (h != null && Thread.currentThread() == hookThread) {
+        hook = null;
+        h.run();
+      }
+      return o instanceof HookKey && ((HookKey) o).name.equals(name);
+    }
+  }
+
+  /**
+   * The documented limit of putAll: it holds the writer lock, but a put of a present key swaps
+   * without it, so two puts (A then B) by another thread can land between putAll's stores of A
+   * and B. Final state A=w, B=p: no order of putAll as one atomic step and the two puts gives
+   * it. Staged exactly: the puts run while putAll is looking up B.
+   */
+  @Test
+  void putAllIsNotAtomicWithRespectToLockFreeSwaps() throws Exception {
+    LockFreeReadMap<HookKey, String> map = new LockFreeReadMap<>();
+    HookKey a = new HookKey("A");
+    HookKey b = new HookKey("B");
+    map.put(a, "0");
+    map.put(b, "0");
+    HookKey b2 = new HookKey("B"); // putAll's copy of B: its equals runs the other thread's puts
+    b2.hookThread = Thread.currentThread();
+    b2.hook = () -> {
+      Thread other = new Thread(() -> {
+        map.put(a, "w");
+        map.put(b, "w");
+      });
+      other.start();
+      try {
+        other.join(10_000);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      assertThat(other.isAlive()).as("lock-free puts do not wait for putAll's lock").isFalse();
+    };
+    java.util.Map<HookKey, String> batch = new java.util.LinkedHashMap<>();
+    batch.put(new HookKey("A"), "p");
+    batch.put(b2, "p");
+    map.putAll(batch);
+    assertThat(map.get(a)).isEqualTo("w");
+    assertThat(map.get(b)).isEqualTo("p");
+  }
+
   /* ---------------- Removed mappings are garbage -------------- */
 
   @Test
