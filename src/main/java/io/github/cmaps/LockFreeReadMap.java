@@ -69,7 +69,19 @@ import java.util.function.Function;
  * <p><b>Note:</b> {@link #putAll}, {@link #clear} and {@link #replaceAll} are atomic with respect
  * to other writers but not to readers, who may observe them part-way, as with {@code
  * ConcurrentHashMap}. A key removed and then inserted again while an iteration is in progress
- * across a resize may be returned by that iteration twice.
+ * may be returned by that iteration twice (it lands in a fresh slot, which may lie ahead of the
+ * iteration), with or without a resize.
+ *
+ * <p><b>Serialization</b> writes the mappings, never a lock or table: their number, then each key
+ * and value, as one weakly consistent traversal returns them, so a map written while other
+ * threads write to it is written the way its iterators see it. Like an iterator, the traversal
+ * may return twice a key that a writer removed and put back meanwhile; reading keeps the later
+ * value, so every such stream deserializes. Subclasses round-trip: their own serializable
+ * fields are written after the mappings and restored, and reading stores the mappings without
+ * calling overridable methods such as {@code put}. Keys and values that refer to the map come back
+ * referring to the deserialized map. A stream with a null key or value, a negative count or fewer
+ * mappings than its count is rejected with {@link java.io.InvalidObjectException}. A deserialized
+ * map has the default initial capacity.
  *
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values

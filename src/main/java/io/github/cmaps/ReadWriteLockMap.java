@@ -81,6 +81,16 @@ import java.util.function.Function;
  * <p><b>Note:</b> readers can still be delayed by a writer (as above); for read-mostly state
  * where reads must never wait, use a map whose reads take no lock.
  *
+ * <p><b>Serialization</b> writes the mappings, never the lock or table: their number, then each
+ * key and value, of one atomic snapshot taken under the read lock, so a map written while other
+ * threads write to it is written as it was at one instant. Reading stores the pairs in stream
+ * order, so of a key that a crafted stream repeats the later value wins. Subclasses round-trip:
+ * their own serializable fields are written after the mappings and restored, and reading stores
+ * the mappings without calling overridable methods such as {@code put}. Keys and values that
+ * refer to the map come back referring to the deserialized map. A stream with a null key or
+ * value, a negative count or fewer mappings than its count is rejected with {@link
+ * java.io.InvalidObjectException}. A deserialized map has the default initial capacity.
+ *
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
  */

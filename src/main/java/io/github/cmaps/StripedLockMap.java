@@ -72,8 +72,17 @@ import java.util.function.Function;
  *       own stripe or against another thread's function.</li>
  * </ul>
  *
- * <p><b>Note:</b> serialization keeps the mappings, not the stripe count: a deserialized map has
- * the default number of stripes for the machine that reads it.
+ * <p><b>Serialization</b> writes the stripe count and the mappings, never a lock or table: the
+ * number of stripes, the number of mappings, then each key and value, as one traversal (a
+ * snapshot of one stripe at a time, described above) returns them, so a map written while other
+ * threads write to it is written the way its iterators see it. A deserialized map has the same
+ * number of stripes and the default initial capacity. Reading stores the pairs in stream order,
+ * so of a key that a crafted stream repeats the later value wins. Subclasses round-trip: their own
+ * serializable fields are written after the mappings and restored, and reading stores the
+ * mappings without calling overridable methods such as {@code put}. Keys and values that refer to
+ * the map come back referring to the deserialized map. A stream with a bad stripe count, a null
+ * key or value, a negative count or fewer mappings than its count is rejected with {@link
+ * java.io.InvalidObjectException}.
  *
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
