@@ -58,8 +58,8 @@ final class MapSerialization {
    * 2i + 1}, in an array of exactly twice the count, none of them null. Duplicate keys are
    * returned as they are, in stream order.
    *
-   * @throws InvalidObjectException if the count is negative, a key or value is null, or the
-   *     stream ends before the count's pairs
+   * @throws InvalidObjectException if the count is negative or larger than an array can hold, a
+   *     key or value is null, or the stream ends before the count's pairs
    */
   static Object[] readMappings(ObjectInputStream in) throws IOException, ClassNotFoundException {
     int count = in.readInt();

@@ -59,65 +59,85 @@ class SerializationRoundTripTest {
 
   /* ---------------- Concurrent writers -------------- */
 
-  /** A key of which sixteen share one hash code, so that keys pile up in long probe runs. */
-  record Clustered(int id) implements Serializable {
+  /** A key whose hash code all keys share: 32 fill a probe window, the rest overflow. */
+  record Piled(int id) implements Serializable, Comparable<Piled> {
     @Override
     public int hashCode() {
-      return id >>> 4;
+      return 0;
+    }
+
+    @Override
+    public int compareTo(Piled o) {
+      return Integer.compare(id, o.id);
     }
   }
 
   @ParameterizedTest
   @EnumSource(MapImpl.class)
   void aMapWrittenWhileAnotherThreadMovesKeysAlwaysDeserializes(MapImpl impl) throws Exception {
-    int keys = 512;
-    ConcurrentMap<Clustered, String> map = impl.create();
-    for (int i = 0; i < keys; i++) {
-      map.put(new Clustered(i), "v" + i);
-    }
-    // The writer removes a key and puts it back: in an open-addressing table the key then lands
-    // further along its probe run, possibly ahead of a traversal that already returned it.
+    int keys = 40;
+    // Keys of one hash code in a large, sparse table: in the open-addressing maps 32 of them fill
+    // the probe window at the start of the table and the rest go to the overflow tree, which a
+    // traversal reads last, after the long scan of empty slots. The writer removes a key and puts
+    // it back: a key taken from the window goes back into the overflow tree (the window has no
+    // free slot left), ahead of a traversal that already returned it from the window. The writer
+    // paces its moves, so that the window keys of a fresh map last a few milliseconds: long
+    // enough for the serialization that follows to start while some are still in the window.
+    AtomicReference<ConcurrentMap<Piled, String>> current = new AtomicReference<>();
     AtomicReference<Throwable> writerFailure = new AtomicReference<>();
     AtomicLong moves = new AtomicLong();
-    CountDownLatch started = new CountDownLatch(1);
     Thread writer = new Thread(() -> {
       Random random = new Random(7);
       try {
         while (!Thread.currentThread().isInterrupted()) {
-          Clustered k = new Clustered(random.nextInt(keys));
+          ConcurrentMap<Piled, String> map = current.get();
+          if (map == null) {
+            Thread.onSpinWait();
+            continue;
+          }
+          Piled k = new Piled(random.nextInt(keys));
           map.remove(k);
           map.put(k, "v" + k.id());
           moves.incrementAndGet();
-          started.countDown();
+          long pause = System.nanoTime() + 10_000;
+          while (System.nanoTime() < pause) {
+            Thread.onSpinWait();
+          }
         }
       } catch (Throwable t) {
         writerFailure.set(t);
-        started.countDown();
       }
     }, "mover");
     writer.setDaemon(true);
     writer.start();
+    int rounds = 0;
     try {
-      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
-      for (int round = 0; round < 2_000 && System.nanoTime() < deadline; round++) {
+      while (rounds < 1_000 && System.nanoTime() < deadline) {
+        ConcurrentMap<Piled, String> map = impl.create(1 << 18);
+        for (int i = 0; i < keys; i++) {
+          map.put(new Piled(i), "v" + i);
+        }
+        current.set(map);
         byte[] bytes = serialize(map);
-        Map<Clustered, String> copy;
+        Map<Piled, String> copy;
         try {
           copy = deserialize(bytes);
         } catch (IOException e) {
           throw new AssertionError(
-              "round " + round + " (after " + moves.get() + " moves): " + e, e);
+              "round " + rounds + " (after " + moves.get() + " moves): " + e, e);
         }
         assertThat(copy).isInstanceOf(map.getClass());
         assertThat(copy.size()).isLessThanOrEqualTo(keys);
         copy.forEach((k, v) -> assertThat(v).isEqualTo("v" + k.id()));
+        rounds++;
       }
     } finally {
       writer.interrupt();
       writer.join(TimeUnit.SECONDS.toMillis(10));
     }
     assertThat(writerFailure.get()).isNull();
+    assertThat(rounds).isPositive();
     assertThat(moves.get()).isPositive();
   }
 
@@ -617,6 +637,38 @@ class SerializationRoundTripTest {
           .isInstanceOf(InvalidObjectException.class)
           .hasMessageContaining("null");
     }
+  }
+
+  static int indexOf(byte[] bytes, byte[] pattern) {
+    for (int i = 0; i + pattern.length <= bytes.length; i++) {
+      if (Arrays.equals(bytes, i, i + pattern.length, pattern, 0, pattern.length)) {
+        return i;
+      }
+    }
+    throw new AssertionError("not in the stream: " + Arrays.toString(pattern));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = MapImpl.class, names = "CONCURRENT_HASH_MAP", mode = EnumSource.Mode.EXCLUDE)
+  void aStreamThatRepeatsAKeyKeepsItsLaterValue(MapImpl impl) throws Exception {
+    ConcurrentMap<String, String> map = impl.create();
+    map.put("dupA", "first");
+    map.put("dupB", "second");
+    map.put("other", "third");
+    byte[] bytes = serialize(map);
+    // Rename dupB to dupA in the stream: the key then appears twice, as a traversal may write it.
+    byte[] dupA = {0x74, 0, 4, 'd', 'u', 'p', 'A'};
+    byte[] dupB = {0x74, 0, 4, 'd', 'u', 'p', 'B'};
+    int a = indexOf(bytes, dupA);
+    int b = indexOf(bytes, dupB);
+    byte[] crafted = bytes.clone();
+    crafted[b + dupB.length - 1] = 'A';
+
+    Map<String, String> copy = deserialize(crafted);
+
+    assertThat(copy).isExactlyInstanceOf(map.getClass())
+        .isEqualTo(Map.of("dupA", b > a ? "second" : "first", "other", "third"));
+    MapPitfallsTest.assertConsistent(copy);
   }
 
   @Test
