@@ -1,7 +1,8 @@
 package io.github.cmaps;
 
-import java.io.InvalidObjectException;
+import java.io.IOException;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -76,8 +77,19 @@ import java.util.function.Function;
  * or {@code replace} of a key that is already present swaps its value without that lock and may
  * land between two of its stores (readers may see it part-way too), as with {@code
  * ConcurrentHashMap}. A key removed and then inserted again while an iteration is in progress
- * may be returned by that iteration twice (the walk can meet the old slot before the removal and
- * the new slot after the insert).
+ * may be returned by that iteration twice (it lands in a fresh slot, which may lie ahead of the
+ * iteration), with or without a resize.
+ *
+ * <p><b>Serialization</b> writes the mappings, never a lock or table: their number, then each key
+ * and value, as one weakly consistent traversal returns them, so a map written while other
+ * threads write to it is written the way its iterators see it. Like an iterator, the traversal
+ * may return twice a key that a writer removed and put back meanwhile; reading keeps the later
+ * value, so every such stream deserializes. Subclasses round-trip: their own serializable
+ * fields are written after the mappings and restored, and reading stores the mappings without
+ * calling overridable methods such as {@code put}. Keys and values that refer to the map come back
+ * referring to the deserialized map. A stream with a null key or value, a negative count or fewer
+ * mappings than its count is rejected with {@link java.io.InvalidObjectException}. A deserialized
+ * map has the default initial capacity.
  *
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
@@ -167,6 +179,10 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    * Size is a field written by the writer (setRelease) after each change and read with
    * getAcquire.
    *
+   * Serialization writes the count and pairs of one ChainCursor traversal (MapSerialization), so
+   * a key removed and put back during it may appear twice; readObject stores the pairs in order,
+   * through the internal putPairs, so the later value wins.
+   *
    * File organization: construction, reads, the writer lock and table helpers, single-key
    * writes, the compute family, bulk operations, iteration and views, serialization.
    */
@@ -190,7 +206,16 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    * the two writers hand it back and forth on every operation; one that parks lets the other run
    * many operations with the lock in its own cache.
    */
-  private final transient ReentrantLock writeLock = new ReentrantLock();
+  private transient ReentrantLock writeLock;
+
+  /*
+   * The fields init sets (writeLock above, and initialTableCapacity, smallTable, migrateChunk,
+   * viewSource, the first table) are not final because readObject sets them too: constructors
+   * and field initialisers do not run for a deserialized map. So a map, like any object with
+   * non-final fields, must be safely published (a final or volatile field, a concurrent
+   * collection, Thread.start) before another thread uses it. Hot paths read them as plain fields,
+   * which is what HotSpot makes of final instance fields in ordinary classes anyway.
+   */
 
   /** The current table. Accessed through TABLE: getAcquire by readers, setRelease by writers. */
   @SuppressWarnings("unused")
@@ -203,13 +228,15 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   /** The thread running a user function under the writer lock, or null. Guarded by the lock. */
   private transient Thread functionOwner;
 
-  private final transient int initialTableCapacity;
+  private transient int initialTableCapacity;
 
   /** Tables of at most this capacity are copied whole: SMALL_TABLE except in tests. */
-  private final transient int smallTable;
+  private transient int smallTable;
 
   /** Slots each write migrates during an incremental resize: MIGRATE_CHUNK except in tests. */
-  private final transient int migrateChunk;
+  private transient int migrateChunk;
+
+  private transient Views.Source<K, V> viewSource;
 
   private transient Set<K> keySetView;
   private transient Collection<V> valuesView;
@@ -242,9 +269,26 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     if (migrateChunk < 1) {
       throw new IllegalArgumentException("migrateChunk must be positive: " + migrateChunk);
     }
+    init(initialCapacity, smallTable, migrateChunk);
+  }
+
+  /** Sets up an empty map: the constructors' work, shared with readObject. */
+  private void init(int initialCapacity, int smallTable, int migrateChunk) {
+    this.writeLock = new ReentrantLock();
     this.initialTableCapacity = OpenTable.capacityFor(initialCapacity);
     this.smallTable = smallTable;
     this.migrateChunk = migrateChunk;
+    this.viewSource = new Views.Source<>() {
+      @Override
+      public ConcurrentMap<K, V> map() {
+        return LockFreeReadMap.this;
+      }
+
+      @Override
+      public Views.Cursor cursor() {
+        return new ChainCursor(tableAcquire());
+      }
+    };
     TABLE.setRelease(this, new OpenTable(initialTableCapacity, true));
   }
 
@@ -261,7 +305,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
 
   /* ---------------- Reads (no lock, no CAS, no shared writes) -------------- */
 
-  /** The current table (getAcquire: pairs with setRelease in publish and the constructor). */
+  /** The current table (getAcquire: pairs with setRelease in publish and init). */
   private OpenTable tableAcquire() {
     return (OpenTable) TABLE.getAcquire(this);
   }
@@ -801,7 +845,6 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    * @throws IllegalStateException as for {@link #put}
    */
   @Override
-  @SuppressWarnings("unchecked")
   public void putAll(Map<? extends K, ? extends V> m) {
     Object[] pairs = new Object[Math.max(8, m.size() * 2)];
     int n = 0;
@@ -812,6 +855,15 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
       pairs[n++] = Objects.requireNonNull(e.getKey());
       pairs[n++] = Objects.requireNonNull(e.getValue());
     }
+    putPairs(pairs, n);
+  }
+
+  /**
+   * Stores the first {@code n} elements of {@code pairs} (key at 2i, value at 2i + 1, none null)
+   * under one hold of the writer lock, in order, so a later pair of a key wins. The body of
+   * putAll and readObject; never calls an overridable method.
+   */
+  private void putPairs(Object[] pairs, int n) {
     if (n == 0) {
       return;
     }
@@ -1047,18 +1099,6 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     }
   }
 
-  private final transient Views.Source<K, V> viewSource = new Views.Source<>() {
-    @Override
-    public ConcurrentMap<K, V> map() {
-      return LockFreeReadMap.this;
-    }
-
-    @Override
-    public Views.Cursor cursor() {
-      return new ChainCursor(tableAcquire());
-    }
-  };
-
   /**
    * Returns a {@link Set} view of the keys. It writes through ({@code remove}, {@code clear},
    * {@code Iterator.remove}) and does not support adding. Its iterators are weakly consistent,
@@ -1093,23 +1133,34 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   /* ---------------- Serialization -------------- */
 
   /**
-   * Serializes a weakly consistent traversal of the mappings through a proxy that rebuilds the
-   * map with its public operations.
+   * Writes the mappings of one weakly consistent traversal, taken without any lock.
    *
-   * @return the serialization proxy
+   * @param out the stream
+   * @throws IOException if the stream fails
+   * @serialData the fields of this class (none), then the number of mappings (int), then each
+   *     mapping's key and value (Objects), as one traversal returned them: a key that a writer
+   *     removed and put back while it ran may appear twice, with the later value last
    */
-  private Object writeReplace() {
-    return new SerializedMap(SerializedMap.Kind.LOCK_FREE_READ, this);
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    MapSerialization.writeMappings(out, new ChainCursor(tableAcquire()));
   }
 
   /**
-   * Refuses a stream that bypasses the proxy.
+   * Rebuilds the map from the mappings {@link #writeObject} wrote, with the default capacity and
+   * resize settings; of a repeated key, the later value wins.
    *
    * @param in the stream
-   * @throws InvalidObjectException always
+   * @throws IOException if the stream fails, or holds a negative count, a null key or value, or
+   *     fewer mappings than its count ({@link java.io.InvalidObjectException})
+   * @throws ClassNotFoundException if the class of a key or value cannot be found
    */
-  private void readObject(ObjectInputStream in) throws InvalidObjectException {
-    throw new InvalidObjectException("LockFreeReadMap is deserialized through its proxy");
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    // Before reading any key or value: one that refers back to this map finds it usable.
+    init(DEFAULT_CAPACITY, SMALL_TABLE, MIGRATE_CHUNK);
+    Object[] pairs = MapSerialization.readMappings(in);
+    putPairs(pairs, pairs.length);
   }
 
   /* ---------------- VarHandle mechanics -------------- */

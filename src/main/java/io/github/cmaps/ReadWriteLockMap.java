@@ -1,7 +1,8 @@
 package io.github.cmaps;
 
-import java.io.InvalidObjectException;
+import java.io.IOException;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -80,6 +81,16 @@ import java.util.function.Function;
  * <p><b>Note:</b> readers can still be delayed by a writer (as above); for read-mostly state
  * where reads must never wait, use a map whose reads take no lock.
  *
+ * <p><b>Serialization</b> writes the mappings, never the lock or table: their number, then each
+ * key and value, of one atomic snapshot taken under the read lock, so a map written while other
+ * threads write to it is written as it was at one instant. Reading stores the pairs in stream
+ * order, so of a key that a crafted stream repeats the later value wins. Subclasses round-trip:
+ * their own serializable fields are written after the mappings and restored, and reading stores
+ * the mappings without calling overridable methods such as {@code put}. Keys and values that
+ * refer to the map come back referring to the deserialized map. A stream with a null key or
+ * value, a negative count or fewer mappings than its count is rejected with {@link
+ * java.io.InvalidObjectException}. A deserialized map has the default initial capacity.
+ *
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
  */
@@ -146,6 +157,8 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * Iteration takes a snapshot: a copy of the table array made under the read lock, walked
    * without any lock. That makes iteration, forEach, equals, hashCode, toString and
    * serialization atomic, and lets a forEach action or an iteration loop write to the map.
+   * Serialization writes the count and pairs of such a snapshot (MapSerialization); readObject
+   * stores them through the internal putPairs, never an overridable method.
    *
    * Measured (issue 8; JDK 17, 2 cores shared with other jobs, so errors are wide: compare
    * within a row). ops/us, 2 threads, uniform keys, one JMH run per line set:
@@ -181,7 +194,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * The lock and the write-lock bookkeeping. Its state word is written only by writers and by
    * readers that fall back to the read lock; an optimistic reader only reads it (see Overview).
    */
-  private final transient Lock lock = new Lock();
+  private transient Lock lock;
 
   /**
    * The table. Written only under the write lock, with setRelease (TABLE), because optimistic
@@ -196,19 +209,18 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    */
   private transient int size;
 
-  private final transient int initialTableCapacity;
+  private transient int initialTableCapacity;
 
-  private final transient Views.Source<K, V> viewSource = new Views.Source<>() {
-    @Override
-    public ConcurrentMap<K, V> map() {
-      return ReadWriteLockMap.this;
-    }
+  private transient Views.Source<K, V> viewSource;
 
-    @Override
-    public Views.Cursor cursor() {
-      return snapshot();
-    }
-  };
+  /*
+   * The fields init sets (lock, table, initialTableCapacity, viewSource) are not final because
+   * readObject sets them too: constructors and field initialisers do not run for a deserialized
+   * map. So a map, like any object with non-final fields, must be safely published (a final or
+   * volatile field, a concurrent collection, Thread.start) before another thread uses it. Hot
+   * paths read them as plain fields, which is what HotSpot makes of final instance fields in
+   * ordinary classes anyway.
+   */
 
   private transient Set<K> keySetView;
   private transient Collection<V> valuesView;
@@ -228,7 +240,24 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * @throws IllegalArgumentException if {@code initialCapacity} is negative
    */
   public ReadWriteLockMap(int initialCapacity) {
+    init(initialCapacity);
+  }
+
+  /** Sets up an empty map: the constructors' work, shared with readObject. */
+  private void init(int initialCapacity) {
     this.initialTableCapacity = OpenTable.capacityFor(initialCapacity);
+    this.lock = new Lock();
+    this.viewSource = new Views.Source<>() {
+      @Override
+      public ConcurrentMap<K, V> map() {
+        return ReadWriteLockMap.this;
+      }
+
+      @Override
+      public Views.Cursor cursor() {
+        return snapshot();
+      }
+    };
     this.table = newTable(initialTableCapacity); // published with the map itself
   }
 
@@ -785,6 +814,15 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
       pairs[n++] = Objects.requireNonNull(e.getKey());
       pairs[n++] = Objects.requireNonNull(e.getValue());
     }
+    putPairs(pairs, n);
+  }
+
+  /**
+   * Stores the first {@code n} elements of {@code pairs} (key at 2i, value at 2i + 1, none null)
+   * in one write-locked step, in order, so a later pair of a key wins. The body of putAll and
+   * readObject; never calls an overridable method.
+   */
+  private void putPairs(Object[] pairs, int n) {
     if (n == 0) {
       return;
     }
@@ -1261,23 +1299,33 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   /* ---------------- Serialization -------------- */
 
   /**
-   * Serializes an atomic snapshot of the mappings through a proxy that rebuilds the map with its
-   * public operations.
+   * Writes the mappings of an atomic snapshot, taken under the read lock.
    *
-   * @return the serialization proxy
+   * @param out the stream
+   * @throws IOException if the stream fails
+   * @serialData the fields of this class (none), then the number of mappings (int), then each
+   *     mapping's key and value (Objects)
    */
-  private Object writeReplace() {
-    return new SerializedMap(SerializedMap.Kind.READ_WRITE_LOCK, this);
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    MapSerialization.writeMappings(out, snapshot());
   }
 
   /**
-   * Refuses a stream that bypasses the proxy.
+   * Rebuilds the map from the mappings {@link #writeObject} wrote, with the default capacity; of
+   * a repeated key (which only a crafted stream holds), the later value wins.
    *
    * @param in the stream
-   * @throws InvalidObjectException always
+   * @throws IOException if the stream fails, or holds a negative count, a null key or value, or
+   *     fewer mappings than its count ({@link java.io.InvalidObjectException})
+   * @throws ClassNotFoundException if the class of a key or value cannot be found
    */
-  private void readObject(ObjectInputStream in) throws InvalidObjectException {
-    throw new InvalidObjectException("ReadWriteLockMap is deserialized through its proxy");
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    // Before reading any key or value: one that refers back to this map finds it usable.
+    init(DEFAULT_CAPACITY);
+    Object[] pairs = MapSerialization.readMappings(in);
+    putPairs(pairs, pairs.length);
   }
 
   /* ---------------- VarHandle mechanics -------------- */

@@ -1,7 +1,9 @@
 package io.github.cmaps;
 
+import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -70,8 +72,17 @@ import java.util.function.Function;
  *       own stripe or against another thread's function.</li>
  * </ul>
  *
- * <p><b>Note:</b> serialization keeps the mappings, not the stripe count: a deserialized map has
- * the default number of stripes for the machine that reads it.
+ * <p><b>Serialization</b> writes the stripe count and the mappings, never a lock or table: the
+ * number of stripes, the number of mappings, then each key and value, as one traversal (a
+ * snapshot of one stripe at a time, described above) returns them, so a map written while other
+ * threads write to it is written the way its iterators see it. A deserialized map has the same
+ * number of stripes and the default initial capacity. Reading stores the pairs in stream order,
+ * so of a key that a crafted stream repeats the later value wins. Subclasses round-trip: their own
+ * serializable fields are written after the mappings and restored, and reading stores the
+ * mappings without calling overridable methods such as {@code put}. Keys and values that refer to
+ * the map come back referring to the deserialized map. A stream with a bad stripe count, a null
+ * key or value, a negative count or fewer mappings than its count is rejected with {@link
+ * java.io.InvalidObjectException}.
  *
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
@@ -164,7 +175,9 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * most one stripe lock, briefly, and calls no user code with it held. Inside a user function
    * the snapshot is taken by readQuietly instead.
    * forEach, containsValue, equals, hashCode, toString and serialization all use this
-   * traversal.
+   * traversal. Serialization writes the stripe count, then the count and pairs of one traversal
+   * (MapSerialization); readObject rebuilds the stripes and stores the pairs through the private
+   * put, never an overridable method.
    *
    * File organization: construction, stripes and function scopes, reads, writes, the compute
    * family, bulk operations, traversal and views, Object methods, serialization, VarHandle
@@ -192,28 +205,27 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    */
   static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 64 : 0;
 
-  private final transient Stripe[] stripes;
+  /*
+   * The fields init sets (stripes, stripeShift, stripeMask, tableCapacity, viewSource) are not
+   * final because readObject sets them too: constructors and field initialisers do not run for a
+   * deserialized map. So a map, like any object with non-final fields, must be safely published
+   * (a final or volatile field, a concurrent collection, Thread.start) before another thread
+   * uses it. Hot paths read them as plain fields, which is what HotSpot makes of final instance
+   * fields in ordinary classes anyway.
+   */
+
+  private transient Stripe[] stripes;
 
   /** 32 - log2(stripes); with one stripe 32, which is harmless because of stripeMask. */
-  private final transient int stripeShift;
+  private transient int stripeShift;
 
   /** stripes - 1. */
-  private final transient int stripeMask;
+  private transient int stripeMask;
 
   /** The capacity of a stripe's table when the map is created or cleared. */
-  private final transient int tableCapacity;
+  private transient int tableCapacity;
 
-  private final transient Views.Source<K, V> viewSource = new Views.Source<>() {
-    @Override
-    public ConcurrentMap<K, V> map() {
-      return StripedLockMap.this;
-    }
-
-    @Override
-    public Views.Cursor cursor() {
-      return new StripeCursor();
-    }
-  };
+  private transient Views.Source<K, V> viewSource;
 
   private transient Set<K> keySetView;
   private transient Collection<V> valuesView;
@@ -254,19 +266,43 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     if (initialCapacity < 0) {
       throw new IllegalArgumentException("negative initial capacity: " + initialCapacity);
     }
-    if (stripes < 1 || stripes > MAX_STRIPES || Integer.bitCount(stripes) != 1) {
+    if (!isValidStripeCount(stripes)) {
       throw new IllegalArgumentException(
           "stripes must be a power of two from 1 to " + MAX_STRIPES + ": " + stripes);
     }
+    init(initialCapacity, stripes);
+  }
+
+  private static boolean isValidStripeCount(int stripes) {
+    return stripes >= 1 && stripes <= MAX_STRIPES && Integer.bitCount(stripes) == 1;
+  }
+
+  /**
+   * Sets up an empty map, given valid arguments: the constructors' work, shared with
+   * readObject.
+   */
+  private void init(int initialCapacity, int stripes) {
     // A quarter more than the even share: stripes fill unevenly.
     long share = ((long) initialCapacity + stripes - 1) / stripes;
     this.tableCapacity = OpenTable.capacityFor((int) Math.min(share + (share >>> 2), 1 << 30));
-    this.stripes = new Stripe[stripes];
+    Stripe[] all = new Stripe[stripes];
     for (int i = 0; i < stripes; i++) {
-      this.stripes[i] = new Stripe(newTable(tableCapacity, stripes));
+      all[i] = new Stripe(newTable(tableCapacity, stripes));
     }
+    this.stripes = all;
     this.stripeShift = 32 - Integer.numberOfTrailingZeros(stripes);
     this.stripeMask = stripes - 1;
+    this.viewSource = new Views.Source<>() {
+      @Override
+      public ConcurrentMap<K, V> map() {
+        return StripedLockMap.this;
+      }
+
+      @Override
+      public Views.Cursor cursor() {
+        return new StripeCursor();
+      }
+    };
   }
 
   /**
@@ -305,7 +341,8 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
 
   /**
    * One stripe: its lock (the stripe is the lock), its table and its count. Never serialized:
-   * the map serializes through a proxy, so the fields are transient only to say so.
+   * the map's stripes field is transient (the map writes its stripe count and mappings), so the
+   * fields are transient only to say so.
    */
   static final class Stripe extends StampedLock {
     private static final long serialVersionUID = 1L;
@@ -329,7 +366,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     transient int functionSeq;
 
     Stripe(OpenTable table) {
-      this.table = table; // published with the map by the final field 'stripes'
+      this.table = table; // published with the map (see the note on the fields init sets)
     }
 
     OpenTable getTableAcquire() {
@@ -893,6 +930,15 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
       pairs[n++] = Objects.requireNonNull(e.getKey());
       pairs[n++] = Objects.requireNonNull(e.getValue());
     }
+    putPairs(pairs, n);
+  }
+
+  /**
+   * Puts the first {@code n} elements of {@code pairs} (key at 2i, value at 2i + 1, none null),
+   * in order, so a later pair of a key wins. The body of putAll and readObject; never calls an
+   * overridable method.
+   */
+  private void putPairs(Object[] pairs, int n) {
     checkNotInFunction();
     for (int i = 0; i < n; i += 2) {
       @SuppressWarnings("unchecked")
@@ -1138,23 +1184,41 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   /* ---------------- Serialization -------------- */
 
   /**
-   * Serializes the mappings of a weakly consistent traversal through a proxy that rebuilds the
-   * map with its public operations (and the default stripe count).
+   * Writes the stripe count and the mappings of one weakly consistent traversal (a snapshot of
+   * one stripe at a time).
    *
-   * @return the serialization proxy
+   * @param out the stream
+   * @throws IOException if the stream fails
+   * @serialData the fields of this class (none), the number of stripes (int), then the number of
+   *     mappings (int), then each mapping's key and value (Objects)
    */
-  private Object writeReplace() {
-    return new SerializedMap(SerializedMap.Kind.STRIPED_LOCK, this);
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    out.writeInt(stripes.length);
+    MapSerialization.writeMappings(out, new StripeCursor());
   }
 
   /**
-   * Refuses a stream that bypasses the proxy.
+   * Rebuilds the map from what {@link #writeObject} wrote: the same stripe count, the default
+   * capacity, the mappings; of a repeated key (which only a crafted stream holds), the later
+   * value wins.
    *
    * @param in the stream
-   * @throws InvalidObjectException always
+   * @throws IOException if the stream fails, or holds a stripe count that is not a power of two
+   *     from 1 to {@link #MAX_STRIPES}, a negative mapping count, a null key or value, or fewer
+   *     mappings than its count ({@link InvalidObjectException})
+   * @throws ClassNotFoundException if the class of a key or value cannot be found
    */
-  private void readObject(ObjectInputStream in) throws InvalidObjectException {
-    throw new InvalidObjectException("StripedLockMap is deserialized through its proxy");
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    int stripeCount = in.readInt();
+    if (!isValidStripeCount(stripeCount)) {
+      throw new InvalidObjectException("bad stripe count: " + stripeCount);
+    }
+    // Before reading any key or value: one that refers back to this map finds it usable.
+    init(DEFAULT_CAPACITY, stripeCount);
+    Object[] pairs = MapSerialization.readMappings(in);
+    putPairs(pairs, pairs.length);
   }
 
   /* ---------------- VarHandle mechanics -------------- */
