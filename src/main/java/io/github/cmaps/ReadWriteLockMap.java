@@ -14,7 +14,6 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -174,9 +173,6 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   /** Mappings the default constructor makes room for without rebuilding. */
   static final int DEFAULT_CAPACITY = 16;
 
-  /** Optimistic attempts of a get before it takes the read lock (see Overview). */
-  static final int OPTIMISTIC_ATTEMPTS = 8;
-
   /**
    * The lock and the write-lock bookkeeping. Its state word is written only by writers and by
    * readers that fall back to the read lock; an optimistic reader only reads it (see Overview).
@@ -326,12 +322,25 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
         "a function passed to compute/merge/replaceAll must not write to the same map");
   }
 
-  /** Runs a user function as the function owner; the caller holds the write lock. */
+  /**
+   * Runs a user function as the function owner; the caller holds the write lock and leaves the
+   * table alone until the function returns. Outside a write(...) section the run is published as
+   * quiet (FunctionLock.beginFunction), so readers read the table meanwhile instead of waiting;
+   * inside a section it is not, since the section's earlier writes must stay unseen until the
+   * section ends.
+   */
   private <T, U, R> R applyOwned(BiFunction<T, U, R> f, T t, U u) {
+    boolean quiet = lock.sections == 0;
     lock.functionOwner = Thread.currentThread();
+    if (quiet) {
+      lock.beginFunction();
+    }
     try {
       return f.apply(t, u);
     } finally {
+      if (quiet) {
+        lock.endFunction();
+      }
       lock.functionOwner = null;
     }
   }
@@ -346,8 +355,8 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
 
   /**
    * Returns the value to which the specified key is mapped, or {@code null} if this map contains
-   * no mapping for the key. Takes no lock unless a writer holds the write lock at the start of
-   * the lookup or takes it during the lookup (see the class comment).
+   * no mapping for the key. Takes no lock unless writers keep it from validating, and never
+   * waits for a function of the {@code compute} family (see the class comment).
    *
    * @throws NullPointerException if the specified key is null
    */
@@ -355,45 +364,57 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   @SuppressWarnings("unchecked")
   public V get(Object key) {
     int h = OpenTable.hash(key); // NullPointerException for a null key
-    for (int attempt = 1; ; attempt++) {
-      long stamp = lock.tryOptimisticRead(); // volatile load of the state: pairs with the last
-      if (stamp != 0L) { //                     unlockWrite, so the table it left is visible
-        Object v;
-        try {
-          // getAcquire pairs with setTableRelease: a table replaced by a racing writer is seen
-          // fully constructed. find's own acquire loads pair with the writer's release stores
-          // of slots, so even a racing probe dereferences only complete keys and values.
-          v = tableAcquire().find(key, h);
-        } catch (RuntimeException e) {
-          // A key's equals met a racing state: only an answer that validates may escape.
-          if (lock.validate(stamp)) {
-            throw e;
-          }
-          v = null; // discarded: validate failed
-        }
-        // validate: acquire fence, then the state again. Unchanged means no writer took the
-        // lock since tryOptimisticRead, so v is the value the key had at that instant.
+    long stamp = lock.tryOptimisticRead(); // volatile load of the state: pairs with the last
+    if (stamp != 0L) { //                     unlockWrite, so the table it left is visible
+      Object v;
+      try {
+        // getAcquire pairs with setTableRelease: a table replaced by a racing writer is seen
+        // fully constructed. find's own acquire loads pair with the writer's release stores
+        // of slots, so even a racing probe dereferences only complete keys and values.
+        v = tableAcquire().find(key, h);
+      } catch (RuntimeException e) {
+        // A key's equals met a racing state: only an answer that validates may escape.
         if (lock.validate(stamp)) {
-          return (V) v;
+          throw e;
         }
-      } else if (lock.writeOwner == Thread.currentThread()) {
-        return getPessimistic(key, h); // a function reading: this thread holds the write lock
+        v = null; // discarded: validate failed
       }
-      if (attempt >= OPTIMISTIC_ATTEMPTS) {
-        return getPessimistic(key, h);
+      // validate: acquire fence, then the state again. Unchanged means no writer took the
+      // lock since tryOptimisticRead, so v is the value the key had at that instant.
+      if (lock.validate(stamp)) {
+        return (V) v;
       }
-      Thread.onSpinWait(); // a writer is working: give it a moment, without touching the lock
     }
+    if (lock.writeOwner == Thread.currentThread()) {
+      return getOwnWrite(key, h); // a function or a write section reading its own map
+    }
+    return (V) lock.readWithoutWaiting(
+        () -> tableAcquire().find(key, h), // racy probe, validated by readWithoutWaiting
+        () -> lockedRead(() -> table.getOwned(key, h))); // under a read lock it got at once
   }
 
-  /** The fallback of get: under the read lock (or the write lock this thread holds). */
+  /** get by the thread that holds the write lock: plain, ordered by the lock it holds. */
   @SuppressWarnings("unchecked")
-  private V getPessimistic(Object key, int h) {
-    long stamp = beginRead();
+  private V getOwnWrite(Object key, int h) {
+    long stamp = beginRead(); // takes no lock: this thread holds the write lock
     try {
       return (V) table.getOwned(key, h);
     } finally {
       endRead(stamp);
+    }
+  }
+
+  /**
+   * Runs {@code read} under the read lock that readWithoutWaiting took with tryReadLock,
+   * recorded as a read region so that a write from a key's equals throws instead of waiting for
+   * this thread's own read lock.
+   */
+  private <R> R lockedRead(java.util.function.Supplier<R> read) {
+    ReadRegions.enter(this);
+    try {
+      return read.get();
+    } finally {
+      ReadRegions.exit(this);
     }
   }
 
@@ -420,29 +441,28 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   }
 
   /**
-   * Returns {@code true} if this map maps one or more keys to the specified value. This scans
-   * the whole table under the read lock.
+   * Returns {@code true} if this map maps one or more keys to the specified value. This scans an
+   * atomic snapshot of the table (as iteration does), calling {@code value.equals} without any
+   * lock held.
    *
    * @throws NullPointerException if the specified value is null
    */
   @Override
   public boolean containsValue(Object value) {
     Objects.requireNonNull(value);
-    long stamp = beginRead();
-    try {
-      OpenTable.Cursor c = table.cursor();
-      while (c.advance()) {
-        if (value.equals(c.value())) {
-          return true;
-        }
+    OpenTable.Cursor c = snapshot();
+    while (c.advance()) {
+      if (value.equals(c.value())) {
+        return true;
       }
-      return false;
-    } finally {
-      endRead(stamp);
     }
+    return false;
   }
 
-  /** Returns the exact number of mappings (at most {@code Integer.MAX_VALUE}). */
+  /**
+   * Returns the exact number of mappings (at most {@code Integer.MAX_VALUE}), never waiting for
+   * a function of the {@code compute} family.
+   */
   @Override
   public int size() {
     long stamp = lock.tryOptimisticRead();
@@ -452,12 +472,11 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
         return n;
       }
     }
-    stamp = beginRead();
-    try {
-      return size;
-    } finally {
-      endRead(stamp);
+    if (lock.writeOwner == Thread.currentThread()) {
+      return size; // this thread holds the write lock
     }
+    // Plain loads of size: readWithoutWaiting's fences order them before its checks.
+    return lock.readWithoutWaiting(() -> size, () -> size);
   }
 
   /** Returns {@code true} if this map contains no mappings. */
@@ -909,14 +928,24 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     return super.hashCode(); // AbstractMap iterates entrySet(): one snapshot
   }
 
-  /** A cursor over a copy of the table, taken atomically under the read lock. */
+  /**
+   * A cursor over a copy of the table taken atomically: optimistically and validated, else
+   * through readWithoutWaiting (during a function's run, or under a read lock that was free at
+   * that instant), never waiting for a function. A thread that holds the lock copies directly.
+   */
   private OpenTable.Cursor snapshot() {
-    long stamp = beginRead();
-    try {
-      return table.snapshotCursor();
-    } finally {
-      endRead(stamp);
+    long stamp = lock.tryOptimisticRead();
+    if (stamp != 0L) {
+      OpenTable.Cursor c = tableAcquire().snapshotCursor(); // a racing copy, kept if validated
+      if (lock.validate(stamp)) {
+        return c;
+      }
     }
+    if (lock.writeOwner == Thread.currentThread() || ReadRegions.inside(this)) {
+      return table.snapshotCursor(); // this thread holds the lock
+    }
+    return lock.readWithoutWaiting(
+        () -> tableAcquire().snapshotCursor(), () -> table.snapshotCursor());
   }
 
   /* ---------------- Views -------------- */
@@ -1018,6 +1047,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   public <R> R write(Function<? super Map<K, V>, ? extends R> writer) {
     Objects.requireNonNull(writer);
     lockForWrite();
+    lock.sections++; // functions run inside the section are not published as quiet
     try {
       SectionView view = new SectionView(true);
       try {
@@ -1026,6 +1056,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
         view.close();
       }
     } finally {
+      lock.sections--;
       unlockWrite();
     }
   }
@@ -1185,7 +1216,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * of {@code AbstractOwnableSynchronizer}'s owner field).
    */
   @SuppressWarnings("serial") // never serialized: the map's field is transient
-  private static final class Lock extends StampedLock {
+  private static final class Lock extends FunctionLock {
     private static final long serialVersionUID = 1L;
 
     /** The thread holding the write lock, or null. */
@@ -1199,6 +1230,9 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
 
     /** The thread running a user function under the write lock, or null. */
     Thread functionOwner;
+
+    /** How many write(...) sections writeOwner is inside (they nest). */
+    int sections;
   }
 
   /* ---------------- Read regions -------------- */

@@ -13,7 +13,6 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -185,13 +184,6 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   /** Stripes per processor the default aims at, rounded up to a power of two. */
   static final int DEFAULT_STRIPES_PER_CPU = 16;
 
-  /**
-   * Optimistic read attempts on a stripe that a writer holds before a reader takes the read
-   * lock; none on a single processor, where the holder cannot run meanwhile. The count is JDK
-   * 7's segment scan count.
-   */
-  static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 64 : 0;
-
   private final transient Stripe[] stripes;
 
   /** 32 - log2(stripes); with one stripe 32, which is harmless because of stripeMask. */
@@ -307,7 +299,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * One stripe: its lock (the stripe is the lock), its table and its count. Never serialized:
    * the map serializes through a proxy, so the fields are transient only to say so.
    */
-  static final class Stripe extends StampedLock {
+  static final class Stripe extends FunctionLock {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -318,15 +310,6 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
 
     /** Live mappings. Written under the write lock with setRelease; read by size() with getAcquire. */
     transient int count;
-
-    /**
-     * Odd while a user function runs under this stripe's write lock, even otherwise; changed
-     * only by the lock holder. While it is odd the holder leaves the table alone (the function
-     * may not write to this map), so a reader inside another function of this map, who must not
-     * wait for the lock, can read the table and keep the answer if the sequence is unchanged
-     * afterwards: a sequence lock whose quiet period is the function's run. See readQuietly.
-     */
-    transient int functionSeq;
 
     Stripe(OpenTable table) {
       this.table = table; // published with the map by the final field 'stripes'
@@ -346,33 +329,6 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
 
     void setCountRelease(int c) {
       COUNT.setRelease(this, c); // pairs with getCountAcquire
-    }
-
-    /** Under the write lock, just before a user function runs: the sequence becomes odd. */
-    void beginFunction() {
-      // Release: a reader that loads the odd value (getAcquire in functionSeqAcquire) sees the
-      // table as the function found it.
-      FUNCTION_SEQ.setRelease(this, functionSeq + 1);
-    }
-
-    /**
-     * Under the write lock, after the function returned and before the table is written: the
-     * sequence becomes even. The fence keeps the table stores that follow from becoming visible
-     * before it, so a reader who saw any of them finds the sequence changed on its recheck (the
-     * writer half of StampedLock's own validate protocol, where the CAS on its state fences).
-     */
-    void endFunction() {
-      FUNCTION_SEQ.setVolatile(this, functionSeq + 1);
-      VarHandle.storeStoreFence();
-    }
-
-    int functionSeqAcquire() {
-      return (int) FUNCTION_SEQ.getAcquire(this); // pairs with setRelease in beginFunction
-    }
-
-    /** The recheck: the caller issued acquireFence after its table loads. */
-    int functionSeqOpaque() {
-      return (int) FUNCTION_SEQ.getOpaque(this);
     }
 
     /** The stripe's write lock, without a spin of our own (see Spinning in the Overview). */
@@ -454,42 +410,12 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     }
   }
 
-  /**
-   * Reads stripe {@code s}'s table without ever waiting for its lock, for a thread inside one of
-   * this map's functions (waiting could deadlock: it may hold this or another stripe's lock).
-   * The answer counts only if no write overlapped the read: an optimistic read that validates,
-   * or, while a user function runs under the stripe's write lock (the holder leaves the table
-   * alone meanwhile), a read inside that run, checked with the stripe's functionSeq. A stripe held
-   * by any other write is waited out by spinning: that writer runs no user code and waits for
-   * nothing, so it leaves within a probe or a rebuild.
-   */
-  private static <R> R readQuietly(Stripe s, Function<OpenTable, R> read) {
-    for (;;) {
-      long stamp = s.tryOptimisticRead();
-      if (stamp != 0L) {
-        R r = read.apply(s.getTableAcquire());
-        if (s.validate(stamp)) {
-          return r;
-        }
-      } else {
-        int seq = s.functionSeqAcquire();
-        if ((seq & 1) != 0) {
-          R r = read.apply(s.getTableAcquire());
-          VarHandle.acquireFence(); // the table loads above are ordered before the recheck
-          if (s.functionSeqOpaque() == seq) {
-            return r;
-          }
-        }
-      }
-      Thread.onSpinWait();
-    }
-  }
-
   /* ---------------- Reads -------------- */
 
   /**
-   * The value of {@code key}, or null: optimistically without a lock, else (a writer was in the
-   * stripe) under the read lock, or without a lock from inside a function of this map.
+   * The value of {@code key}, or null: optimistically without a lock; else (a writer is in the
+   * stripe) through {@link FunctionLock#readWithoutWaiting}, which never waits for a user
+   * function and never queues for the lock.
    */
   @SuppressWarnings("unchecked")
   private V read(Object key) {
@@ -502,25 +428,9 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
         return (V) v;
       }
     }
-    if (inFunction()) {
-      return (V) readQuietly(s, t -> t.find(key, h));
-    }
-    for (int i = SPINS; i > 0; i--) { // a writer is in: it usually leaves within a few probes
-      Thread.onSpinWait();
-      stamp = s.tryOptimisticRead();
-      if (stamp != 0L) {
-        Object v = s.getTableAcquire().find(key, h);
-        if (s.validate(stamp)) {
-          return (V) v;
-        }
-      }
-    }
-    stamp = s.readLock();
-    try {
-      return (V) s.table.getOwned(key, h);
-    } finally {
-      s.unlockRead(stamp);
-    }
+    return (V) s.readWithoutWaiting(
+        () -> s.getTableAcquire().find(key, h), // racy probe, validated by readWithoutWaiting
+        () -> s.table.getOwned(key, h)); //        under the read lock: plain, ordered by it
   }
 
   /**
@@ -982,8 +892,9 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   /* ---------------- Traversal and views -------------- */
 
   /**
-   * A cursor over a snapshot of stripe {@code s}: taken optimistically and validated, else under
-   * the read lock. Inside a function of this map, where waiting could deadlock, by readQuietly.
+   * A cursor over a snapshot of stripe {@code s}: taken optimistically and validated, else
+   * through {@link FunctionLock#readWithoutWaiting} (during a function's run, or under a read
+   * lock that was free at that instant), never waiting for a user function.
    */
   private OpenTable.Cursor snapshotOf(Stripe s) {
     long stamp = s.tryOptimisticRead();
@@ -993,15 +904,8 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
         return c;
       }
     }
-    if (inFunction()) {
-      return readQuietly(s, OpenTable::snapshotCursor);
-    }
-    stamp = s.readLock();
-    try {
-      return s.table.snapshotCursor();
-    } finally {
-      s.unlockRead(stamp);
-    }
+    return s.readWithoutWaiting(
+        () -> s.getTableAcquire().snapshotCursor(), () -> s.table.snapshotCursor());
   }
 
   /** The traversal: one stripe snapshot after another, each taken when the cursor gets there. */
@@ -1161,14 +1065,12 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
 
   private static final VarHandle TABLE;
   private static final VarHandle COUNT;
-  private static final VarHandle FUNCTION_SEQ;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       TABLE = l.findVarHandle(Stripe.class, "table", OpenTable.class);
       COUNT = l.findVarHandle(Stripe.class, "count", int.class);
-      FUNCTION_SEQ = l.findVarHandle(Stripe.class, "functionSeq", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
