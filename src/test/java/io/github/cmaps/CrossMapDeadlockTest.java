@@ -432,4 +432,50 @@ class CrossMapDeadlockTest {
     }
     assertThat(outcome.clean()).as("HashMap never failed the check").isFalse();
   }
+
+  /* ---------------- Readers are not starved by writers that never pause -------------- */
+
+  /**
+   * Readers never queue for the lock, so they must still get through when writers keep it busy:
+   * two writers hammer one hot key (plain puts and compute functions, never pausing) while a
+   * reader makes gets of that key (same lock, or same stripe), exact sizes and whole
+   * iterations. The reader must finish in bounded time, not livelock behind the writers.
+   */
+  @ParameterizedTest
+  @EnumSource(MapImpl.class)
+  void readersFinishWhileWritersHammerTheSameLock(MapImpl impl) {
+    ConcurrentMap<Integer, String> map = impl.create();
+    map.putAll(filled());
+    for (int i = 10; i < 1_000; i++) {
+      map.put(i, "v" + i);
+    }
+    AtomicBoolean stop = new AtomicBoolean();
+    Runnable writer = () -> {
+      for (int i = 0; !stop.get(); i++) {
+        if ((i & 1) == 0) {
+          map.put(PRESENT, "p" + i);
+        } else {
+          map.compute(PRESENT, (k, v) -> "c" + v.length());
+        }
+      }
+    };
+    Runnable reader = () -> {
+      try {
+        for (int i = 0; i < 20_000; i++) {
+          assertThat(map.get(PRESENT)).isNotNull();
+        }
+        for (int i = 0; i < 200; i++) {
+          assertThat(map.size()).isEqualTo(1_000);
+        }
+        for (int i = 0; i < 50; i++) {
+          assertThat(new ArrayList<>(map.keySet())).hasSize(1_000);
+        }
+      } finally {
+        stop.set(true);
+      }
+    };
+    Race.Outcome outcome = Race.run(Duration.ofSeconds(30), writer, writer, reader);
+    stop.set(true);
+    assertThat(outcome.clean()).as("%s", outcome).isTrue();
+  }
 }
