@@ -34,21 +34,27 @@ import java.util.function.Function;
  *       so an update of a key happens-before any read of that key that returns the updated
  *       value, and more strongly every completed write happens-before every read or write that
  *       starts after it: each operation is linearizable.</li>
- *   <li><em>Writers exclude everyone; readers do not slow each other down.</em> A writer waits
- *       for the threads that hold the read lock (inside {@link #read(Function)}, a snapshot for
- *       iteration, {@code equals}, {@code hashCode}, {@code toString} or serialization, a
- *       {@link #containsValue} scan, or a read that fell back to the lock) and for the current
- *       writer. {@link #get} (and {@code getOrDefault}, {@code containsKey}, {@link #size},
- *       {@code isEmpty}, and {@code computeIfAbsent} on a present key) first reads without
- *       writing any shared memory, so concurrent readers neither delay writers nor each other.
- *       Such a read waits only while writers keep it from validating: each attempt fails if a
- *       writer holds the write lock as it starts or takes it while it runs, and after a few
- *       failed attempts in a row (spaced by {@link Thread#onSpinWait()}) the read takes the
- *       read lock, which waits until the writer holding the lock, and any writer queued before
- *       the reader, has finished. In particular a long-running function
- *       passed to {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent},
- *       {@code merge}, {@code replaceAll} or {@link #write(Function)} stalls <b>every</b> reader
- *       and writer of the map until it returns. Keep such functions short.</li>
+ *   <li><em>Writers exclude each other; readers never wait for a user function.</em> A writer
+ *       waits for the current writer and for the threads inside {@link #read(Function)} (or a
+ *       read that slipped in under the read lock, below). {@link #get} (and {@code
+ *       getOrDefault}, {@code containsKey}, {@link #size}, {@code isEmpty}, {@code
+ *       computeIfAbsent} on a present key, {@link #containsValue}, and the snapshot that every
+ *       iteration, {@code forEach}, {@code equals}, {@code hashCode}, {@code toString} and
+ *       serialization take) first reads without writing any shared memory, so concurrent readers
+ *       neither delay writers nor each other. While a writer runs a function passed to {@code
+ *       compute}, {@code computeIfAbsent}, {@code computeIfPresent}, {@code merge} or {@link
+ *       #replaceAll}, it leaves the table untouched, and such a read goes ahead and returns the
+ *       state before that call (which takes effect only when its function returns): <b>a read
+ *       never waits for a user function running on another thread</b>, however long it runs,
+ *       so a function of one map may read another map whose own function reads the first
+ *       without deadlock. A read only retries (spinning, then yielding, then parking for up to
+ *       a millisecond at a time) while a plain write ({@code put}, {@code remove}, a resize, a
+ *       bulk write) holds the lock, and never queues for the read lock. A long function still
+ *       stalls every writer and {@code read(...)} section of the map; keep functions short.</li>
+ *   <li><em>The exception: {@link #write(Function)} sections.</em> Their readers wait for them,
+ *       by design, so that no reader sees a section half done. Two threads each inside a
+ *       {@code write} section of one map and reading the other map therefore deadlock (see
+ *       {@link #write(Function)}).</li>
  *   <li><em>Atomic bulk operations.</em> {@link #putAll}, {@link #clear}, {@link #replaceAll},
  *       {@code equals}, {@code hashCode}, {@code toString}, serialization and the start of every
  *       iteration each see or change the map in one atomic step.</li>
@@ -76,8 +82,9 @@ import java.util.function.Function;
  *       free.</li>
  * </ul>
  *
- * <p><b>Note:</b> readers can still be delayed by a writer (as above); for read-mostly state
- * where reads must never wait, use a map whose reads take no lock.
+ * <p><b>Note:</b> readers can still be delayed by a plain writer, a resize and above all a {@code
+ * write(...)} section (as above); for read-mostly state where reads must never wait, use a map
+ * whose reads take no lock.
  *
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
@@ -100,7 +107,9 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    *   t = tableAcquire()                  pairs with setTableRelease under the write lock
    *   v = t.find(key, h)                  racy probe: acquire loads of slots, bounded, no throw
    *   lock.validate(stamp)                acquire fence + state unchanged? -> return v
-   *   otherwise: read lock (beginRead), owner-side plain probe, unlock
+   *   otherwise: lock.readWithoutWaiting  (FunctionLock; never waits for a user function)
+   *     a function is running (functionSeq odd): probe, recheck functionSeq -> return v
+   *     a plain writer holds the lock: retry; after SPINS rounds also tryReadLock (never queues)
    *
    * Memory ordering of the optimistic read. tryOptimisticRead is a volatile load of the lock
    * state; it reads the value the last unlockWrite stored (a release), so everything that writer
@@ -123,12 +132,24 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * held the lock at any time since tryOptimisticRead, in which case the table (and the slot) it
    * read is exactly the one the last unlockWrite left. A value that did not validate is never
    * returned, and an exception a key's equals threw during a failed attempt is dropped too.
-   * Failure: a get retries optimistically up to OPTIMISTIC_ATTEMPTS times, with
-   * Thread.onSpinWait between attempts, while a writer holds the lock or intervenes; a short
-   * write (a put is a probe and a store) is usually over by then, and the reader has still
-   * written nothing. Then it takes the read lock, which queues behind the writer and parks. A
-   * thread that holds the write lock itself (a function reading the map) goes straight to the
-   * locked path. size() makes one optimistic attempt.
+   * Failure: see FunctionLock's Overview. A writer that runs a user function (the compute
+   * family, replaceAll) holds the write lock but leaves the table alone while the function
+   * runs: remap and computeIfAbsent probe the key before the function and insert (rebuilding
+   * the table if needed) after it; replaceAll computes every new value into a side array and
+   * stores them only after the last function returned; and the function cannot write
+   * (functionOwner). applyOwned publishes the run with functionSeq (odd while it runs), so a
+   * reader that finds the lock held reads the table and keeps the answer if functionSeq did not
+   * change: the state before the call, which linearizes before it. Against a plain writer (a
+   * put is a probe and a store) the reader retries with onSpinWait, then also tries
+   * tryReadLock, yields and parks (1 us doubling to 1 ms); it never calls readLock(), whose
+   * queue could put it behind a writer that then runs a function, the wait that made two maps
+   * whose functions read each other deadlock (issue 14). The one place readers still wait for
+   * user code is a write(...) section: a function run inside a section is not published
+   * (Lock.sections > 0), since the section's earlier writes must stay unseen, so readers retry
+   * until the section ends; the cross-map deadlock through sections is documented on write().
+   * A thread that holds the write lock itself (a function or section reading the map) reads
+   * directly. size() and snapshot() (iteration, containsValue, equals, hashCode, toString,
+   * serialization) read the same way: an optimistic attempt, then readWithoutWaiting.
    *
    * Re-entrancy. StampedLock is not reentrant, so the map tracks what the current thread holds:
    *   - Lock.writeOwner (plain, written by the write-lock holder) lets a function running under the
@@ -136,14 +157,15 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    *     section nest, and lets every write refuse to run inside a function (functionOwner),
    *     instead of rebuilding the table under the caller's feet;
    *   - ReadRegions (a thread-local stack of maps) records the regions that hold, or stand in
-   *     for, the read lock: read(...) sections, snapshots, containsValue scans and pessimistic
-   *     gets. A write that cannot take the lock at once checks it and throws instead of waiting
+   *     for, the read lock: read(...) sections, and reads that got the read lock with
+   *     tryReadLock or run under this thread's write lock. A write that cannot take the lock at once checks it and throws instead of waiting
    *     for its own read lock; a read region inside another one does not lock again (a second
    *     read lock could queue behind a writer that waits for the first). Uncontended writes and
    *     optimistic reads never look at it.
    *
-   * Iteration takes a snapshot: a copy of the table array made under the read lock, walked
-   * without any lock. That makes iteration, forEach, equals, hashCode, toString and
+   * Iteration takes a snapshot: a copy of the table array, validated as a get is (optimistic,
+   * during a function's run, or under a read lock taken with tryReadLock), walked without any
+   * lock. That makes iteration, forEach, equals, hashCode, toString and
    * serialization atomic, and lets a forEach action or an iteration loop write to the map.
    *
    * Measured (issue 8; JDK 17, 2 cores shared with other jobs, so errors are wide: compare
@@ -663,8 +685,8 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   /**
    * If the key is absent, computes its value with {@code mappingFunction} and stores it unless it
    * is null. The whole call is atomic; the function runs at most once, under the write lock, and
-   * only when the key is absent (a present key is answered under the read lock without taking
-   * the write lock).
+   * only when the key is absent (a present key is answered by a read, as {@link #get} reads,
+   * without taking the write lock).
    *
    * @return the current (existing or computed) value, or {@code null} if the computed value is
    *     null
@@ -998,6 +1020,11 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * mutators throw {@link UnsupportedOperationException}, and writing to this map itself from
    * inside the section throws {@link IllegalStateException} (a read lock cannot be upgraded).
    *
+   * <p>The section takes the read lock, so it waits for the writer that holds the write lock,
+   * including one running a {@code compute}-family function, and for writers queued before it.
+   * Two {@code compute} functions of two maps that each open a {@code read} section of the other
+   * map therefore deadlock; plain reads ({@link #get}, iteration, ...) do not have this problem.
+   *
    * @param reader the code to run; it should be short, since it delays every writer
    * @param <R> the result type
    * @return the reader's result
@@ -1036,6 +1063,15 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * iterator is created. It is valid only inside the call and only on the calling thread (else
    * {@link IllegalStateException}). If the writer throws, the writes it already made through the
    * view stay in the map: the section is atomic for other threads, not a transaction.
+   *
+   * <p><b>Readers wait for a write section.</b> It is the one place where this map's readers
+   * ({@link #get}, {@link #size}, iteration, ...) wait for user code: they retry until the
+   * section ends, so that none sees it half done (a {@code compute} function run outside a
+   * section does not make them wait). <b>Pitfall: cross-map deadlock.</b> Two threads, each
+   * inside a {@code write} section of one map and reading the other map, wait for each other
+   * forever, like two locks taken in opposite orders. Do not read another
+   * {@code ReadWriteLockMap} that may be inside its own section from inside a section, or nest
+   * sections of several maps in one global order.
    *
    * @param writer the code to run; it stalls every reader and writer until it returns
    * @param <R> the result type

@@ -35,11 +35,16 @@ import java.util.function.Function;
  *       after it.</li>
  *   <li><em>What blocks what.</em> A write locks exactly one stripe, so it waits only for
  *       another write to, or a locked read of, the <b>same stripe</b>. A read first runs
- *       optimistically without a lock; only when a writer is in the stripe at that moment does it
- *       wait for that writer, under the stripe's read lock. A long function passed to {@code
- *       compute}, {@code computeIfAbsent}, {@code computeIfPresent}, {@code merge} or {@code
- *       replaceAll} therefore stalls the readers and writers of its stripe (about
- *       {@code 1/stripes} of the keys), never the rest of the map.</li>
+ *       optimistically without a lock. <b>A read never waits for a user function running on
+ *       another thread</b>: while a writer runs a function passed to {@code compute}, {@code
+ *       computeIfAbsent}, {@code computeIfPresent}, {@code merge} or {@code replaceAll}, it
+ *       leaves its stripe's table untouched, and a read goes ahead and returns the state before
+ *       that call (which takes effect only when the function returns). So a function of one map
+ *       may read another map whose function reads the first, without deadlock. A read only
+ *       retries (spinning, then yielding, then parking up to a millisecond at a time) while a
+ *       plain write is in its stripe, and never queues for the lock. A long function therefore
+ *       stalls the writers of its stripe (about {@code 1/stripes} of the keys), never a reader
+ *       and never the rest of the map.</li>
  *   <li><em>Bulk operations are not atomic.</em> They visit the stripes one at a time, never
  *       holding two stripe locks at once: {@link #putAll} is a sequence of {@code put}s, {@link
  *       #clear} empties one stripe after the other (a concurrent {@code put} may survive it), and
@@ -62,9 +67,8 @@ import java.util.function.Function;
  *       at most once per call, under the key's stripe lock, and the whole call is atomic. If it
  *       throws, the exception reaches the caller, the map is unchanged and the lock released.
  *       A function may read the map: reads of its own stripe see the state before the call,
- *       reads of other stripes never block on a lock (they read that stripe's table without
- *       one and validate the answer, spinning at most while a plain write in that stripe
- *       finishes), and stay linearizable. A function <b>must not write to the map</b>, to any key: such a write
+ *       and no read, of this map or of another cmaps map, waits for a function (above). A
+ *       function <b>must not write to the map</b>, to any key: such a write
  *       throws {@link IllegalStateException} and changes nothing, instead of deadlocking on its
  *       own stripe or against another thread's function.</li>
  * </ul>
@@ -83,7 +87,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    *
    *   stripes[]:  [ S0 | S1 | ... | S(n-1) ]        n = a power of two, fixed
    *                  |
-   *                  S = StampedLock + OpenTable + count
+   *                  S = FunctionLock (a StampedLock + functionSeq) + OpenTable + count
    *
    *   h = OpenTable.hash(key)      (hashCode * golden ratio: its high bits depend on all bits)
    *   stripe = h >>> (32 - log2 n) (the TOP log2 n bits; masked, so that n = 1 works: a shift
@@ -118,17 +122,21 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * Read path. tryOptimisticRead, then OpenTable.find on the stripe's table (getAcquire of the
    * table reference, then find's own acquire loads), then validate. find is safe racing a
    * writer: it terminates and never throws. If validate fails (a writer came in), the value
-   * found is discarded and the optimistic read retried a few times (see Spinning), then redone
-   * under the read lock (getOwned). So a read returns only a validated value, or one read under
-   * the lock.
+   * found is discarded and the read goes on in FunctionLock.readWithoutWaiting (see its
+   * Overview): if the holder runs a user function (functionSeq odd; the table is untouched
+   * until it returns), the probe is redone and kept if functionSeq did not change; against a
+   * plain writer the optimistic read is retried (see Spinning), later also with tryReadLock,
+   * which never queues. So a read returns only a validated value, or one read under a read lock
+   * it got at once, and never waits for a function or queues behind a writer that may run one.
    *
    * Write path. writeLock on the key's stripe, OpenTable's owner operations (getOwned,
    * putOwned, replaceOwned: plain probes ordered by the lock, slot stores published with
    * release stores for the optimistic readers), the count updated with setRelease, unlockWrite.
    *
-   * Spinning. A reader that finds a writer in its stripe retries its optimistic read SPINS
-   * times with Thread.onSpinWait before it takes the read lock: a stripe is held for a probe or
-   * two, and a retry writes nothing shared. A writer does not spin: it calls writeLock at once
+   * Spinning. A reader that finds a plain writer in its stripe retries its optimistic read
+   * FunctionLock.SPINS times with Thread.onSpinWait before it also tries tryReadLock and backs
+   * off (yield, then parkNanos): a stripe is held for a probe or two, and a retry writes nothing
+   * shared. A writer does not spin: it calls writeLock at once
    * (StampedLock spins a little by itself before parking). Measured on an idle 2-core machine
    * (WriteHeavyBenchmark.mergeHotKey, 2 threads on 16 hot keys, 2 forks), 64 tryWriteLock
    * attempts first gave 12.6 ops/us against 14.2 without: a spinning writer grabs the stripe the
@@ -146,22 +154,24 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * stripe would deadlock on itself, and one that wrote to another stripe could deadlock against
    * a second thread doing the reverse. So while a thread runs a user function, a per-thread
    * scope (RUNNING, a ThreadLocal chain of the maps whose functions the thread is inside) marks
-   * it, every write checks it first and throws IllegalStateException, and every read or
-   * traversal that would have to wait for a lock reads without one instead (readQuietly). It
-   * cannot simply probe a stripe that a writer holds, because stripe tables reuse dead slots
-   * (see OpenTable): a racing probe may pair a key with another key's value. So it validates:
-   * an optimistic read where it can get one; else, if the holder is running a user function
-   * (the stripe's functionSeq is odd: the table stays untouched until it returns, because the
-   * function may not write), a read checked against functionSeq, a sequence lock over the
-   * function's run; else it spins until the holder, a plain write that waits for nothing, leaves.
-   * The own stripe is such a case: we hold its lock and run a function. A thread thus never
+   * it, and every write checks it first and throws IllegalStateException. Reads need no such
+   * check: no read waits for a lock (FunctionLock.readWithoutWaiting). A read cannot simply
+   * probe a stripe that a writer holds, because stripe tables reuse dead slots (see
+   * OpenTable): a racing probe may pair a key with another key's value. So it validates: an
+   * optimistic read where it can get one; else, if the holder is running a user function (the
+   * stripe's functionSeq is odd: the table stays untouched until it returns, because putLocked
+   * and replaceLocked run only after the function, replaceAll stores its new values only after
+   * the stripe's last function, and the function may not write), a read checked against
+   * functionSeq, a sequence lock over the function's run; else it retries until the holder, a
+   * plain write that waits for nothing, leaves (or a tryReadLock succeeds). A function reading
+   * its own stripe is such a case: we hold its lock and run a function. A thread thus never
    * waits for a lock while holding one, and never runs user code while holding two.
    *
    * Iteration. A cursor (StripeCursor) chains one OpenTable cursor per stripe, fetching each
    * when it gets there: a snapshot of the stripe's table (a copy of its array plus its immutable
-   * overflow root) taken optimistically and validated, or under the read lock, so it holds at
-   * most one stripe lock, briefly, and calls no user code with it held. Inside a user function
-   * the snapshot is taken by readQuietly instead.
+   * overflow root) taken optimistically and validated, else through readWithoutWaiting, so it
+   * holds at most one stripe lock (a read lock got at once), briefly, and calls no user code
+   * with it held.
    * forEach, containsValue, equals, hashCode, toString and serialization all use this
    * traversal.
    *
