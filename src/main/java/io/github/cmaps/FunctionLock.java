@@ -143,15 +143,18 @@ class FunctionLock extends StampedLock {
     }
   }
 
-  /** Backs off before attempt {@code round + 1}: spin, then yield, then park (see Overview). */
-  static void pause(int round) {
+  /**
+   * Backs off before attempt {@code round + 1}: spin, then yield, then park with this lock as
+   * the blocker, so that a profile names it (see Overview).
+   */
+  final void pause(int round) {
     if (round < SPINS) {
       Thread.onSpinWait();
     } else if (round < SPINS + YIELDS) {
       Thread.yield();
     } else {
       int doublings = Math.min(round - SPINS - YIELDS, 10);
-      LockSupport.parkNanos(Math.min(MAX_PARK_NANOS, 1_000L << doublings));
+      LockSupport.parkNanos(this, Math.min(MAX_PARK_NANOS, 1_000L << doublings));
     }
   }
 
