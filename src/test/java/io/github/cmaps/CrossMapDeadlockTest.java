@@ -353,17 +353,61 @@ class CrossMapDeadlockTest {
   /** A value that names its key and a version; a reader checks both. */
   record Val(int key, int version) {}
 
+  /**
+   * A key whose {@code equals} is slow: a probe that matched a slot then loads its value a
+   * while later, which widens the window in which an unvalidated probe of a table that reuses
+   * dead slots would pair the key with another key's value (see DeadSlotReuseTest). Readers look
+   * keys up with fresh instances, so that the probe calls {@code equals} rather than matching
+   * by identity.
+   */
+  static final class SlowKey {
+    final int id;
+
+    SlowKey(int id) {
+      this.id = id;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      for (int spin = 0; spin < 20; spin++) {
+        Thread.onSpinWait();
+      }
+      return o instanceof SlowKey && ((SlowKey) o).id == id;
+    }
+
+    /** Eight keys share each hash code, so a removed key's slot is reused by its neighbours. */
+    @Override
+    public int hashCode() {
+      return id >> 3;
+    }
+
+    @Override
+    public String toString() {
+      return "k" + id;
+    }
+  }
+
   private static final int TRACKED = 64;
+
+  /** Churn keys: CHURN_FROM .. CHURN_FROM + CHURN - 1, never tracked. */
+  private static final int CHURN_FROM = 1_000;
+  private static final int CHURN = 1_000;
 
   /**
    * One round: writer threads run slow compute functions on the tracked keys (each writer its
-   * own keys, bumping a version), another grows the map with churn keys and removes them again
-   * (rebuilds, dead slots, slot reuse), while readers check that every tracked key is present
-   * with its own key and a version that never goes back. Returns what the readers saw wrong.
+   * own keys, bumping a version), another removes churn keys and inserts their hash-code twins
+   * in the slots they leave, through functions too (computeIfPresent returning null to remove,
+   * compute to insert: dead slots reused at once), while readers check that every tracked key is present with its own
+   * key and a version that never goes back, and that a churn key is absent or maps to its own
+   * value. Returns what the readers saw wrong.
    */
-  private static Race.Outcome functionRace(Map<Integer, Val> map, Duration duration) {
+  private static Race.Outcome functionRace(Map<SlowKey, Val> map, Duration duration) {
+    SlowKey[] keys = new SlowKey[CHURN_FROM + CHURN];
+    for (int k = 0; k < keys.length; k++) {
+      keys[k] = new SlowKey(k);
+    }
     for (int k = 0; k < TRACKED; k++) {
-      map.put(k, new Val(k, 0));
+      map.put(keys[k], new Val(k, 0));
     }
     long end = System.nanoTime() + duration.toNanos();
     List<Runnable> tasks = new ArrayList<>();
@@ -372,36 +416,48 @@ class CrossMapDeadlockTest {
       tasks.add(() -> {
         while (System.nanoTime() < end) {
           for (int k = first; k < TRACKED; k += 2) {
-            map.compute(k, (key, v) -> {
+            map.compute(keys[k], (key, v) -> {
               for (int spin = 0; spin < 50; spin++) {
                 Thread.onSpinWait(); // a function slow enough for readers to meet it
               }
-              return new Val(key, v.version() + 1);
+              return new Val(key.id, v.version() + 1);
             });
           }
         }
       });
     }
     tasks.add(() -> {
-      while (System.nanoTime() < end) {
-        for (int k = 1_000; k < 3_000; k++) {
-          map.put(k, new Val(k, -1));
-        }
-        for (int k = 1_000; k < 3_000; k++) {
-          map.remove(k);
+      // Pairs of churn keys (2j, 2j + 1) share a hash code: removing one and inserting the
+      // other at once puts the new key into the slot the removed one just left.
+      for (int k = CHURN_FROM; k < CHURN_FROM + CHURN; k += 2) {
+        map.compute(keys[k], (key, v) -> new Val(key.id, -1));
+      }
+      for (int round = 0; System.nanoTime() < end; round++) {
+        int from = round & 1;
+        for (int k = CHURN_FROM; k < CHURN_FROM + CHURN; k += 2) {
+          map.computeIfPresent(keys[k + from], (key, v) -> null);
+          map.compute(keys[k + 1 - from], (key, v) -> new Val(key.id, -1));
         }
       }
     });
     for (int r = 0; r < 2; r++) {
+      int offset = r * 397;
       tasks.add(() -> {
         int[] last = new int[TRACKED];
         while (System.nanoTime() < end) {
           for (int k = 0; k < TRACKED; k++) {
-            Val v = map.get(k);
+            Val v = map.get(new SlowKey(k));
             if (v == null || v.key() != k || v.version() < last[k]) {
               throw new AssertionError("key " + k + " read as " + v + " after version " + last[k]);
             }
             last[k] = v.version();
+          }
+          for (int i = 0; i < CHURN; i += 7) {
+            int k = CHURN_FROM + (i + offset) % CHURN;
+            Val v = map.get(new SlowKey(k));
+            if (v != null && v.key() != k) {
+              throw new AssertionError("churn key " + k + " read as " + v);
+            }
           }
         }
       });
