@@ -158,10 +158,10 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    *     instead of rebuilding the table under the caller's feet;
    *   - ReadRegions (a thread-local stack of maps) records the regions that hold, or stand in
    *     for, the read lock: read(...) sections, and reads that got the read lock with
-   *     tryReadLock or run under this thread's write lock. A write that cannot take the lock at once checks it and throws instead of waiting
-   *     for its own read lock; a read region inside another one does not lock again (a second
-   *     read lock could queue behind a writer that waits for the first). Uncontended writes and
-   *     optimistic reads never look at it.
+   *     tryReadLock or run under this thread's write lock. A write that cannot take the lock at
+   *     once checks it and throws instead of waiting for its own read lock; a read region inside
+   *     another one does not lock again (a second read lock could queue behind a writer that
+   *     waits for the first). Uncontended writes and optimistic reads never look at it.
    *
    * Iteration takes a snapshot: a copy of the table array, validated as a get is (optimistic,
    * during a function's run, or under a read lock taken with tryReadLock), walked without any

@@ -397,9 +397,11 @@ class CrossMapDeadlockTest {
    * One round: writer threads run slow compute functions on the tracked keys (each writer its
    * own keys, bumping a version), another removes churn keys and inserts their hash-code twins
    * in the slots they leave, through functions too (computeIfPresent returning null to remove,
-   * compute to insert: dead slots reused at once), while readers check that every tracked key is present with its own
-   * key and a version that never goes back, and that a churn key is absent or maps to its own
-   * value. Returns what the readers saw wrong.
+   * compute to insert: dead slots reused at once), while readers check that every tracked key
+   * is present with its own key and a version that never goes back, and that a churn key is
+   * absent or maps to its own value. Returns what the readers saw wrong. A FunctionLock that
+   * returned its probe without validating it while a writer held the lock failed this check
+   * ("churn key 1635 read as Val[key=1634, version=-1]" on ReadWriteLockMap).
    */
   private static Race.Outcome functionRace(Map<SlowKey, Val> map, Duration duration) {
     SlowKey[] keys = new SlowKey[CHURN_FROM + CHURN];
