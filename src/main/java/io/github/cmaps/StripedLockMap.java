@@ -15,7 +15,6 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -38,11 +37,16 @@ import java.util.function.Function;
  *       after it.</li>
  *   <li><em>What blocks what.</em> A write locks exactly one stripe, so it waits only for
  *       another write to, or a locked read of, the <b>same stripe</b>. A read first runs
- *       optimistically without a lock; only when a writer is in the stripe at that moment does it
- *       wait for that writer, under the stripe's read lock. A long function passed to {@code
- *       compute}, {@code computeIfAbsent}, {@code computeIfPresent}, {@code merge} or {@code
- *       replaceAll} therefore stalls the readers and writers of its stripe (about
- *       {@code 1/stripes} of the keys), never the rest of the map.</li>
+ *       optimistically without a lock. <b>A read never waits for a user function running on
+ *       another thread</b>: while a writer runs a function passed to {@code compute}, {@code
+ *       computeIfAbsent}, {@code computeIfPresent}, {@code merge} or {@code replaceAll}, it
+ *       leaves its stripe's table untouched, and a read goes ahead and returns the state before
+ *       that call (which takes effect only when the function returns). So a function of one map
+ *       may read another map whose function reads the first, without deadlock. A read only
+ *       retries (spinning, then yielding, then parking up to a millisecond at a time) while a
+ *       plain write is in its stripe, and never queues for the lock. A long function therefore
+ *       stalls the writers of its stripe (about {@code 1/stripes} of the keys), never a reader
+ *       and never the rest of the map.</li>
  *   <li><em>Bulk operations are not atomic.</em> They visit the stripes one at a time, never
  *       holding two stripe locks at once: {@link #putAll} is a sequence of {@code put}s, {@link
  *       #clear} empties one stripe after the other (a concurrent {@code put} may survive it), and
@@ -65,9 +69,8 @@ import java.util.function.Function;
  *       at most once per call, under the key's stripe lock, and the whole call is atomic. If it
  *       throws, the exception reaches the caller, the map is unchanged and the lock released.
  *       A function may read the map: reads of its own stripe see the state before the call,
- *       reads of other stripes never block on a lock (they read that stripe's table without
- *       one and validate the answer, spinning at most while a plain write in that stripe
- *       finishes), and stay linearizable. A function <b>must not write to the map</b>, to any key: such a write
+ *       and no read, of this map or of another cmaps map, waits for a function (above). A
+ *       function <b>must not write to the map</b>, to any key: such a write
  *       throws {@link IllegalStateException} and changes nothing, instead of deadlocking on its
  *       own stripe or against another thread's function.</li>
  * </ul>
@@ -95,7 +98,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    *
    *   stripes[]:  [ S0 | S1 | ... | S(n-1) ]        n = a power of two, fixed
    *                  |
-   *                  S = StampedLock + OpenTable + count
+   *                  S = FunctionLock (a StampedLock + functionSeq) + OpenTable + count
    *
    *   h = OpenTable.hash(key)      (hashCode * golden ratio: its high bits depend on all bits)
    *   stripe = h >>> (32 - log2 n) (the TOP log2 n bits; masked, so that n = 1 works: a shift
@@ -130,17 +133,21 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * Read path. tryOptimisticRead, then OpenTable.find on the stripe's table (getAcquire of the
    * table reference, then find's own acquire loads), then validate. find is safe racing a
    * writer: it terminates and never throws. If validate fails (a writer came in), the value
-   * found is discarded and the optimistic read retried a few times (see Spinning), then redone
-   * under the read lock (getOwned). So a read returns only a validated value, or one read under
-   * the lock.
+   * found is discarded and the read goes on in FunctionLock.readWithoutWaiting (see its
+   * Overview): if the holder runs a user function (functionSeq odd; the table is untouched
+   * until it returns), the probe is redone and kept if functionSeq did not change; against a
+   * plain writer the optimistic read is retried (see Spinning), later also with tryReadLock,
+   * which never queues. So a read returns only a validated value, or one read under a read lock
+   * it got at once, and never waits for a function or queues behind a writer that may run one.
    *
    * Write path. writeLock on the key's stripe, OpenTable's owner operations (getOwned,
    * putOwned, replaceOwned: plain probes ordered by the lock, slot stores published with
    * release stores for the optimistic readers), the count updated with setRelease, unlockWrite.
    *
-   * Spinning. A reader that finds a writer in its stripe retries its optimistic read SPINS
-   * times with Thread.onSpinWait before it takes the read lock: a stripe is held for a probe or
-   * two, and a retry writes nothing shared. A writer does not spin: it calls writeLock at once
+   * Spinning. A reader that finds a plain writer in its stripe retries its optimistic read
+   * FunctionLock.SPINS times with Thread.onSpinWait before it also tries tryReadLock and backs
+   * off (yield, then parkNanos): a stripe is held for a probe or two, and a retry writes nothing
+   * shared. A writer does not spin: it calls writeLock at once
    * (StampedLock spins a little by itself before parking). Measured on an idle 2-core machine
    * (WriteHeavyBenchmark.mergeHotKey, 2 threads on 16 hot keys, 2 forks), 64 tryWriteLock
    * attempts first gave 12.6 ops/us against 14.2 without: a spinning writer grabs the stripe the
@@ -158,22 +165,24 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * stripe would deadlock on itself, and one that wrote to another stripe could deadlock against
    * a second thread doing the reverse. So while a thread runs a user function, a per-thread
    * scope (RUNNING, a ThreadLocal chain of the maps whose functions the thread is inside) marks
-   * it, every write checks it first and throws IllegalStateException, and every read or
-   * traversal that would have to wait for a lock reads without one instead (readQuietly). It
-   * cannot simply probe a stripe that a writer holds, because stripe tables reuse dead slots
-   * (see OpenTable): a racing probe may pair a key with another key's value. So it validates:
-   * an optimistic read where it can get one; else, if the holder is running a user function
-   * (the stripe's functionSeq is odd: the table stays untouched until it returns, because the
-   * function may not write), a read checked against functionSeq, a sequence lock over the
-   * function's run; else it spins until the holder, a plain write that waits for nothing, leaves.
-   * The own stripe is such a case: we hold its lock and run a function. A thread thus never
+   * it, and every write checks it first and throws IllegalStateException. Reads need no such
+   * check: no read waits for a lock (FunctionLock.readWithoutWaiting). A read cannot simply
+   * probe a stripe that a writer holds, because stripe tables reuse dead slots (see
+   * OpenTable): a racing probe may pair a key with another key's value. So it validates: an
+   * optimistic read where it can get one; else, if the holder is running a user function (the
+   * stripe's functionSeq is odd: the table stays untouched until it returns, because putLocked
+   * and replaceLocked run only after the function, replaceAll stores its new values only after
+   * the stripe's last function, and the function may not write), a read checked against
+   * functionSeq, a sequence lock over the function's run; else it retries until the holder, a
+   * plain write that waits for nothing, leaves (or a tryReadLock succeeds). A function reading
+   * its own stripe is such a case: we hold its lock and run a function. A thread thus never
    * waits for a lock while holding one, and never runs user code while holding two.
    *
    * Iteration. A cursor (StripeCursor) chains one OpenTable cursor per stripe, fetching each
    * when it gets there: a snapshot of the stripe's table (a copy of its array plus its immutable
-   * overflow root) taken optimistically and validated, or under the read lock, so it holds at
-   * most one stripe lock, briefly, and calls no user code with it held. Inside a user function
-   * the snapshot is taken by readQuietly instead.
+   * overflow root) taken optimistically and validated, else through readWithoutWaiting, so it
+   * holds at most one stripe lock (a read lock got at once), briefly, and calls no user code
+   * with it held.
    * forEach, containsValue, equals, hashCode, toString and serialization all use this
    * traversal. Serialization writes the stripe count, then the count and pairs of one traversal
    * (MapSerialization); readObject rebuilds the stripes and stores the pairs through the private
@@ -197,13 +206,6 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
 
   /** Stripes per processor the default aims at, rounded up to a power of two. */
   static final int DEFAULT_STRIPES_PER_CPU = 16;
-
-  /**
-   * Optimistic read attempts on a stripe that a writer holds before a reader takes the read
-   * lock; none on a single processor, where the holder cannot run meanwhile. The count is JDK
-   * 7's segment scan count.
-   */
-  static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 64 : 0;
 
   /*
    * The fields init sets (stripes, stripeShift, stripeMask, tableCapacity, viewSource) are not
@@ -344,7 +346,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * the map's stripes field is transient (the map writes its stripe count and mappings), so the
    * fields are transient only to say so.
    */
-  static final class Stripe extends StampedLock {
+  static final class Stripe extends FunctionLock {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -355,15 +357,6 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
 
     /** Live mappings. Written under the write lock with setRelease; read by size() with getAcquire. */
     transient int count;
-
-    /**
-     * Odd while a user function runs under this stripe's write lock, even otherwise; changed
-     * only by the lock holder. While it is odd the holder leaves the table alone (the function
-     * may not write to this map), so a reader inside another function of this map, who must not
-     * wait for the lock, can read the table and keep the answer if the sequence is unchanged
-     * afterwards: a sequence lock whose quiet period is the function's run. See readQuietly.
-     */
-    transient int functionSeq;
 
     Stripe(OpenTable table) {
       this.table = table; // published with the map (see the note on the fields init sets)
@@ -383,33 +376,6 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
 
     void setCountRelease(int c) {
       COUNT.setRelease(this, c); // pairs with getCountAcquire
-    }
-
-    /** Under the write lock, just before a user function runs: the sequence becomes odd. */
-    void beginFunction() {
-      // Release: a reader that loads the odd value (getAcquire in functionSeqAcquire) sees the
-      // table as the function found it.
-      FUNCTION_SEQ.setRelease(this, functionSeq + 1);
-    }
-
-    /**
-     * Under the write lock, after the function returned and before the table is written: the
-     * sequence becomes even. The fence keeps the table stores that follow from becoming visible
-     * before it, so a reader who saw any of them finds the sequence changed on its recheck (the
-     * writer half of StampedLock's own validate protocol, where the CAS on its state fences).
-     */
-    void endFunction() {
-      FUNCTION_SEQ.setVolatile(this, functionSeq + 1);
-      VarHandle.storeStoreFence();
-    }
-
-    int functionSeqAcquire() {
-      return (int) FUNCTION_SEQ.getAcquire(this); // pairs with setRelease in beginFunction
-    }
-
-    /** The recheck: the caller issued acquireFence after its table loads. */
-    int functionSeqOpaque() {
-      return (int) FUNCTION_SEQ.getOpaque(this);
     }
 
     /** The stripe's write lock, without a spin of our own (see Spinning in the Overview). */
@@ -491,42 +457,12 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     }
   }
 
-  /**
-   * Reads stripe {@code s}'s table without ever waiting for its lock, for a thread inside one of
-   * this map's functions (waiting could deadlock: it may hold this or another stripe's lock).
-   * The answer counts only if no write overlapped the read: an optimistic read that validates,
-   * or, while a user function runs under the stripe's write lock (the holder leaves the table
-   * alone meanwhile), a read inside that run, checked with the stripe's functionSeq. A stripe held
-   * by any other write is waited out by spinning: that writer runs no user code and waits for
-   * nothing, so it leaves within a probe or a rebuild.
-   */
-  private static <R> R readQuietly(Stripe s, Function<OpenTable, R> read) {
-    for (;;) {
-      long stamp = s.tryOptimisticRead();
-      if (stamp != 0L) {
-        R r = read.apply(s.getTableAcquire());
-        if (s.validate(stamp)) {
-          return r;
-        }
-      } else {
-        int seq = s.functionSeqAcquire();
-        if ((seq & 1) != 0) {
-          R r = read.apply(s.getTableAcquire());
-          VarHandle.acquireFence(); // the table loads above are ordered before the recheck
-          if (s.functionSeqOpaque() == seq) {
-            return r;
-          }
-        }
-      }
-      Thread.onSpinWait();
-    }
-  }
-
   /* ---------------- Reads -------------- */
 
   /**
-   * The value of {@code key}, or null: optimistically without a lock, else (a writer was in the
-   * stripe) under the read lock, or without a lock from inside a function of this map.
+   * The value of {@code key}, or null: optimistically without a lock; else (a writer is in the
+   * stripe) through {@link FunctionLock#readWithoutWaiting}, which never waits for a user
+   * function and never queues for the lock.
    */
   @SuppressWarnings("unchecked")
   private V read(Object key) {
@@ -539,25 +475,9 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
         return (V) v;
       }
     }
-    if (inFunction()) {
-      return (V) readQuietly(s, t -> t.find(key, h));
-    }
-    for (int i = SPINS; i > 0; i--) { // a writer is in: it usually leaves within a few probes
-      Thread.onSpinWait();
-      stamp = s.tryOptimisticRead();
-      if (stamp != 0L) {
-        Object v = s.getTableAcquire().find(key, h);
-        if (s.validate(stamp)) {
-          return (V) v;
-        }
-      }
-    }
-    stamp = s.readLock();
-    try {
-      return (V) s.table.getOwned(key, h);
-    } finally {
-      s.unlockRead(stamp);
-    }
+    return (V) s.readWithoutWaiting(
+        () -> s.getTableAcquire().find(key, h), // racy probe, validated by readWithoutWaiting
+        () -> s.table.getOwned(key, h)); //        under the read lock: plain, ordered by it
   }
 
   /**
@@ -1028,8 +948,9 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   /* ---------------- Traversal and views -------------- */
 
   /**
-   * A cursor over a snapshot of stripe {@code s}: taken optimistically and validated, else under
-   * the read lock. Inside a function of this map, where waiting could deadlock, by readQuietly.
+   * A cursor over a snapshot of stripe {@code s}: taken optimistically and validated, else
+   * through {@link FunctionLock#readWithoutWaiting} (during a function's run, or under a read
+   * lock that was free at that instant), never waiting for a user function.
    */
   private OpenTable.Cursor snapshotOf(Stripe s) {
     long stamp = s.tryOptimisticRead();
@@ -1039,15 +960,8 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
         return c;
       }
     }
-    if (inFunction()) {
-      return readQuietly(s, OpenTable::snapshotCursor);
-    }
-    stamp = s.readLock();
-    try {
-      return s.table.snapshotCursor();
-    } finally {
-      s.unlockRead(stamp);
-    }
+    return s.readWithoutWaiting(
+        () -> s.getTableAcquire().snapshotCursor(), () -> s.table.snapshotCursor());
   }
 
   /** The traversal: one stripe snapshot after another, each taken when the cursor gets there. */
@@ -1225,14 +1139,12 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
 
   private static final VarHandle TABLE;
   private static final VarHandle COUNT;
-  private static final VarHandle FUNCTION_SEQ;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       TABLE = l.findVarHandle(Stripe.class, "table", OpenTable.class);
       COUNT = l.findVarHandle(Stripe.class, "count", int.class);
-      FUNCTION_SEQ = l.findVarHandle(Stripe.class, "functionSeq", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
