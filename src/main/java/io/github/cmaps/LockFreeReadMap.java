@@ -1,7 +1,8 @@
 package io.github.cmaps;
 
-import java.io.InvalidObjectException;
+import java.io.IOException;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -60,15 +61,35 @@ import java.util.function.Function;
  *       the map unchanged, instead of deadlocking or corrupting the table.</li>
  *   <li><em>Hash collisions.</em> Many distinct keys with one hash code do not make the map
  *       quadratic: past a short probe window they go to an immutable balanced tree, ordered by
- *       {@link Comparable} when the keys implement it (as {@code String} does).</li>
+ *       {@code compareTo} when the key's class {@code C} implements {@code Comparable<C>} itself
+ *       (as {@code String}, {@code Long} and {@code UUID} do; the rule {@code
+ *       ConcurrentHashMap} follows). Other keys of one hash code are searched with {@code
+ *       equals}, so a key's {@code compareTo} is never called where it is not defined, and a key
+ *       equal to a stored key of another class finds it. A hash flood costs each later rebuild
+ *       nothing: the tree moves to the new table by reference.</li>
  *   <li><em>Removed mappings</em> leave nothing behind: a removed key and its value are no longer
  *       reachable from the map.</li>
  * </ul>
  *
- * <p><b>Note:</b> {@link #putAll}, {@link #clear} and {@link #replaceAll} are atomic with respect
- * to other writers but not to readers, who may observe them part-way, as with {@code
+ * <p><b>Note:</b> {@link #clear} and {@link #replaceAll} are atomic with respect to other writers
+ * but not to readers, who may observe them part-way. {@link #putAll} is not atomic: it holds the
+ * writer lock, so no other insert, removal or function runs in the middle of it, but a {@code put}
+ * or {@code replace} of a key that is already present swaps its value without that lock and may
+ * land between two of its stores (readers may see it part-way too), as with {@code
  * ConcurrentHashMap}. A key removed and then inserted again while an iteration is in progress
- * across a resize may be returned by that iteration twice.
+ * may be returned by that iteration twice (it lands in a fresh slot, which may lie ahead of the
+ * iteration), with or without a resize.
+ *
+ * <p><b>Serialization</b> writes the mappings, never a lock or table: their number, then each key
+ * and value, as one weakly consistent traversal returns them, so a map written while other
+ * threads write to it is written the way its iterators see it. Like an iterator, the traversal
+ * may return twice a key that a writer removed and put back meanwhile; reading keeps the later
+ * value, so every such stream deserializes. Subclasses round-trip: their own serializable
+ * fields are written after the mappings and restored, and reading stores the mappings without
+ * calling overridable methods such as {@code put}. Keys and values that refer to the map come back
+ * referring to the deserialized map. A stream with a null key or value, a negative count or fewer
+ * mappings than its count is rejected with {@link java.io.InvalidObjectException}. A deserialized
+ * map has the default initial capacity.
  *
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
@@ -134,8 +155,8 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    *
    *  1. When the table is half full of live and dead slots, the writer allocates 'new' (double
    *     the capacity if live mappings fill a quarter, else the same, to drop dead slots), links
-   *     it as old.next (setRelease), copies old's overflow tree into it and marks the overflow
-   *     MOVED. Small tables (up to SMALL_TABLE slots) are migrated whole at once, by the same
+   *     it as old.next (setRelease), hands it old's overflow tree (by reference: the tree is
+   *     immutable) and marks old's overflow MOVED. Small tables (up to SMALL_TABLE slots) are migrated whole at once, by the same
    *     slot-by-slot steps, and published.
    *  2. From then on every write goes to 'new'. Before touching key K, a writer migrates K's
    *     slot of 'old' (copy into new, then CAS MOVED into old's value slot), and it
@@ -157,6 +178,10 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    *
    * Size is a field written by the writer (setRelease) after each change and read with
    * getAcquire.
+   *
+   * Serialization writes the count and pairs of one ChainCursor traversal (MapSerialization), so
+   * a key removed and put back during it may appear twice; readObject stores the pairs in order,
+   * through the internal putPairs, so the later value wins.
    *
    * File organization: construction, reads, the writer lock and table helpers, single-key
    * writes, the compute family, bulk operations, iteration and views, serialization.
@@ -181,7 +206,16 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    * the two writers hand it back and forth on every operation; one that parks lets the other run
    * many operations with the lock in its own cache.
    */
-  private final transient ReentrantLock writeLock = new ReentrantLock();
+  private transient ReentrantLock writeLock;
+
+  /*
+   * The fields init sets (writeLock above, and initialTableCapacity, smallTable, migrateChunk,
+   * viewSource, the first table) are not final because readObject sets them too: constructors
+   * and field initialisers do not run for a deserialized map. So a map, like any object with
+   * non-final fields, must be safely published (a final or volatile field, a concurrent
+   * collection, Thread.start) before another thread uses it. Hot paths read them as plain fields,
+   * which is what HotSpot makes of final instance fields in ordinary classes anyway.
+   */
 
   /** The current table. Accessed through TABLE: getAcquire by readers, setRelease by writers. */
   @SuppressWarnings("unused")
@@ -194,13 +228,15 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   /** The thread running a user function under the writer lock, or null. Guarded by the lock. */
   private transient Thread functionOwner;
 
-  private final transient int initialTableCapacity;
+  private transient int initialTableCapacity;
 
   /** Tables of at most this capacity are copied whole: SMALL_TABLE except in tests. */
-  private final transient int smallTable;
+  private transient int smallTable;
 
   /** Slots each write migrates during an incremental resize: MIGRATE_CHUNK except in tests. */
-  private final transient int migrateChunk;
+  private transient int migrateChunk;
+
+  private transient Views.Source<K, V> viewSource;
 
   private transient Set<K> keySetView;
   private transient Collection<V> valuesView;
@@ -233,9 +269,26 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     if (migrateChunk < 1) {
       throw new IllegalArgumentException("migrateChunk must be positive: " + migrateChunk);
     }
+    init(initialCapacity, smallTable, migrateChunk);
+  }
+
+  /** Sets up an empty map: the constructors' work, shared with readObject. */
+  private void init(int initialCapacity, int smallTable, int migrateChunk) {
+    this.writeLock = new ReentrantLock();
     this.initialTableCapacity = OpenTable.capacityFor(initialCapacity);
     this.smallTable = smallTable;
     this.migrateChunk = migrateChunk;
+    this.viewSource = new Views.Source<>() {
+      @Override
+      public ConcurrentMap<K, V> map() {
+        return LockFreeReadMap.this;
+      }
+
+      @Override
+      public Views.Cursor cursor() {
+        return new ChainCursor(tableAcquire());
+      }
+    };
     TABLE.setRelease(this, new OpenTable(initialTableCapacity, true));
   }
 
@@ -252,9 +305,14 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
 
   /* ---------------- Reads (no lock, no CAS, no shared writes) -------------- */
 
-  /** The current table (getAcquire: pairs with setRelease in publish and the constructor). */
+  /** The current table (getAcquire: pairs with setRelease in publish and init). */
   private OpenTable tableAcquire() {
     return (OpenTable) TABLE.getAcquire(this);
+  }
+
+  /** Test hook: true while an incremental resize is in progress (two tables reachable). */
+  boolean resizeInProgress() {
+    return tableAcquire().nextAcquire() != null;
   }
 
   /**
@@ -379,6 +437,23 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   /** Under the lock: size changes (setRelease, pairs with getAcquire in size()). */
   private void addSize(int delta) {
     SIZE.setRelease(this, (int) SIZE.get(this) + delta);
+  }
+
+  /**
+   * Under the lock, after a removal of {@code key} from the write table: counts it, and if a
+   * resize is in progress, drops the key from the table being migrated too. writeTable migrated
+   * the key's slot there before the removal (copy, then MOVED in the value slot), but its key
+   * slot still held the key, which would stay reachable from the map for as long as the resize
+   * lasts, and a resize lasts until enough later writes finish it: forever, if writes stop
+   * (issue 14). A reader that meets the DELETED mark probes on and, missing in the old table,
+   * looks in its successor, where the key is gone: the same answer it gets after the removal.
+   */
+  private void removed(Object key, int h) {
+    addSize(-1);
+    OpenTable current = (OpenTable) TABLE.get(this); // plain: only lock holders store it
+    if (current.nextAcquire() != null) {
+      current.forgetMigrated(key, h);
+    }
   }
 
   /** Under the lock: makes {@code t} the table readers start from. */
@@ -609,7 +684,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     try {
       Object old = writeTable(key, h).replaceOwned(key, h, expected, value);
       if (old != null && value == null) {
-        addSize(-1);
+        removed(key, h);
       }
       return (V) old;
     } finally {
@@ -730,13 +805,13 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
           t.thawAt(slot, value);
         }
         if (value == null) {
-          addSize(-1);
+          removed(key, h);
         }
         return value;
       }
-      // Absent from the window (the probe ended at a free slot), or else perhaps in the overflow
-      // tree, which only lock holders write: only then look again, there.
-      V old = slot == OpenTable.WINDOW_FULL ? (V) t.getOwned(key, h) : null;
+      // Absent from the window, or else perhaps in the overflow tree, which only lock holders
+      // write: look there (one load when the table has no tree).
+      V old = (V) t.getOverflowOwned(key, h);
       if (old == null) {
         V value = absentValue;
         if (value == null && callIfAbsent) {
@@ -750,7 +825,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
       V value = applyOwned(function, key, old);
       t.replaceOwned(key, h, null, value);
       if (value == null) {
-        addSize(-1);
+        removed(key, h);
       }
       return value;
     } finally {
@@ -770,7 +845,6 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    * @throws IllegalStateException as for {@link #put}
    */
   @Override
-  @SuppressWarnings("unchecked")
   public void putAll(Map<? extends K, ? extends V> m) {
     Object[] pairs = new Object[Math.max(8, m.size() * 2)];
     int n = 0;
@@ -781,6 +855,15 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
       pairs[n++] = Objects.requireNonNull(e.getKey());
       pairs[n++] = Objects.requireNonNull(e.getValue());
     }
+    putPairs(pairs, n);
+  }
+
+  /**
+   * Stores the first {@code n} elements of {@code pairs} (key at 2i, value at 2i + 1, none null)
+   * under one hold of the writer lock, in order, so a later pair of a key wins. The body of
+   * putAll and readObject; never calls an overridable method.
+   */
+  private void putPairs(Object[] pairs, int n) {
     if (n == 0) {
       return;
     }
@@ -988,8 +1071,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
           return true;
         }
         Object root = walkedOverflow[i];
-        if (s == OpenTable.WINDOW_FULL
-            && root instanceof OverflowTree.Node
+        if (root instanceof OverflowTree.Node
             && OverflowTree.get((OverflowTree.Node) root, k, h) != null) {
           return true;
         }
@@ -1016,18 +1098,6 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
       return value;
     }
   }
-
-  private final transient Views.Source<K, V> viewSource = new Views.Source<>() {
-    @Override
-    public ConcurrentMap<K, V> map() {
-      return LockFreeReadMap.this;
-    }
-
-    @Override
-    public Views.Cursor cursor() {
-      return new ChainCursor(tableAcquire());
-    }
-  };
 
   /**
    * Returns a {@link Set} view of the keys. It writes through ({@code remove}, {@code clear},
@@ -1063,23 +1133,34 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   /* ---------------- Serialization -------------- */
 
   /**
-   * Serializes a weakly consistent traversal of the mappings through a proxy that rebuilds the
-   * map with its public operations.
+   * Writes the mappings of one weakly consistent traversal, taken without any lock.
    *
-   * @return the serialization proxy
+   * @param out the stream
+   * @throws IOException if the stream fails
+   * @serialData the fields of this class (none), then the number of mappings (int), then each
+   *     mapping's key and value (Objects), as one traversal returned them: a key that a writer
+   *     removed and put back while it ran may appear twice, with the later value last
    */
-  private Object writeReplace() {
-    return new SerializedMap(SerializedMap.Kind.LOCK_FREE_READ, this);
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    MapSerialization.writeMappings(out, new ChainCursor(tableAcquire()));
   }
 
   /**
-   * Refuses a stream that bypasses the proxy.
+   * Rebuilds the map from the mappings {@link #writeObject} wrote, with the default capacity and
+   * resize settings; of a repeated key, the later value wins.
    *
    * @param in the stream
-   * @throws InvalidObjectException always
+   * @throws IOException if the stream fails, or holds a negative count, a null key or value, or
+   *     fewer mappings than its count ({@link java.io.InvalidObjectException})
+   * @throws ClassNotFoundException if the class of a key or value cannot be found
    */
-  private void readObject(ObjectInputStream in) throws InvalidObjectException {
-    throw new InvalidObjectException("LockFreeReadMap is deserialized through its proxy");
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    // Before reading any key or value: one that refers back to this map finds it usable.
+    init(DEFAULT_CAPACITY, SMALL_TABLE, MIGRATE_CHUNK);
+    Object[] pairs = MapSerialization.readMappings(in);
+    putPairs(pairs, pairs.length);
   }
 
   /* ---------------- VarHandle mechanics -------------- */

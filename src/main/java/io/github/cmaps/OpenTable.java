@@ -70,6 +70,17 @@ final class OpenTable {
    * the read is linearizable. The table array itself is published by the owner (a release store
    * or an unlock) and is immutable in size.
    *
+   * The overflow tree (bounded tables). A key lives either in its window (the WINDOW slots from
+   * its home) or in the table's overflow tree, never both: an insert takes a free slot of the
+   * window if there is one and the key is not in the tree, and goes to the tree only when the
+   * window is full. A lookup probes the window and, if it ends without the key, looks in the tree
+   * when there is one (almost every table has none: the miss then costs one more load). Keys
+   * never move between the two within a table. So a rebuild or resize hands the whole tree to the
+   * new table by reference (it is immutable): O(1) however many keys a hash flood put there, and
+   * the tree's keys do not count towards the new table's capacity, since they take no slot.
+   * Before, a rebuild re-inserted every overflow key, and a table kept under a 64K-key flood
+   * stalled single ordinary puts for 100-430 ms (issue 14); now the worst was 3.6 ms.
+   *
    * Shared values (LockFreeReadMap's tables, sharedValues). There a thread that does not own the
    * table may swap the value of a live slot by CAS (swapLiveValue: LockFreeReadMap's lock-free
    * put of a present key). So the owner writes a live value slot only atomically: getAndSet or
@@ -138,15 +149,23 @@ final class OpenTable {
       this.values = values;
     }
 
-    /** The value slot {@code s} had when frozen under this record, or null if not this record's. */
+    /**
+     * The value slot {@code s} had when frozen under this record, or null if not this record's
+     * (or not yet filled in).
+     */
     Object valueOf(int s) {
-      return values != null ? values[s] : s == slot ? value : null;
+      // values[s]: acquire, pairing with the setRelease in freezeAll. A reader can reach this
+      // record without having seen slot s's FROZEN mark from this very freeze (it may have seen
+      // the mark of an earlier freeze of s, then loaded this newer record), so the CAS that froze
+      // the slot does not order the store of values[s] before this load: this pair does, and
+      // with it the value object's fields, which freezeAll read with an acquire load.
+      return values != null ? getAcquire(values, s) : s == slot ? value : null;
     }
   }
 
   /**
    * Probe window of a bounded table: a key lives in one of the WINDOW slots starting at its home
-   * slot, or else in the overflow tree. Long enough that a well-spread table almost never
+   * slot, or else in the overflow tree (see the Overview). Long enough that a well-spread table almost never
    * overflows at half load; short enough that many keys sharing a hash code cost a bounded probe
    * plus an O(log n) tree search instead of a scan of one huge cluster.
    */
@@ -318,7 +337,7 @@ final class OpenTable {
     for (int i = home(h), n = 0; n <= limit; i = (i + 1) & mask, n++) {
       Object k = getAcquire(kv, i << 1); // pairs with setRelease(key) in insertAt/replaceAt
       if (k == null) {
-        return null;
+        break;
       }
       if (k == key || (k != DELETED && key.equals(k))) {
         Object v = getAcquire(kv, (i << 1) + 1); // pairs with setRelease(value) and CASes
@@ -334,9 +353,12 @@ final class OpenTable {
     if (!bounded) {
       return null;
     }
-    // A full window: the key, if present, is in the overflow tree. (Had the window held a null
-    // when the key was inserted, the key would be in the window; slots never go back to null.)
-    Object root = overflowAcquire();
+    // Not in the window: the key, if present, is in the overflow tree (see the Overview). The
+    // root is null in almost every table, so a miss costs one more load of this object.
+    Object root = overflowAcquire(); // pairs with setRelease in setOverflow
+    if (root == null) {
+      return null;
+    }
     if (root == MOVED) {
       return MOVED;
     }
@@ -547,8 +569,9 @@ final class OpenTable {
       final int j = (s << 1) + 1;
       for (;;) {
         Object v = getAcquire(kv, j); // pairs with a lock-free put's CAS
-        // Plain store, published by the CAS below to a reader who sees FROZEN.
-        values[s] = v;
+        // Release, pairing with the getAcquire in Frozen.valueOf: the record is already
+        // published, so a reader may load values[s] at any time from now on (see valueOf).
+        setRelease(values, s, v);
         if (SLOTS.compareAndSet(kv, j, v, FROZEN)) {
           break;
         }
@@ -576,8 +599,8 @@ final class OpenTable {
 
   /**
    * Owner-only probe: the slot of {@code key} in the table array; or {@code ~slot} of the free
-   * slot where it would go; or {@link #WINDOW_FULL} (bounded tables) when the window has neither,
-   * in which case the key is in the overflow tree or absent.
+   * slot where it would go; or {@link #WINDOW_FULL} (bounded tables) when the window has neither.
+   * Unless it returns a slot, the key may still be in the overflow tree (see the Overview).
    */
   int probe(Object key, int h) {
     final Object[] kv = this.kv;
@@ -614,14 +637,18 @@ final class OpenTable {
   /** Owner-only: the value of {@code key}, or null (MOVED if already migrated). */
   Object getOwned(Object key, int h) {
     int s = probe(key, h);
-    if (s >= 0) {
-      return valueAt(s);
-    }
-    if (s != WINDOW_FULL) {
-      return null;
-    }
-    Object root = OVERFLOW.get(this);
-    return root == MOVED ? MOVED : OverflowTree.get((OverflowTree.Node) root, key, h);
+    return s >= 0 ? valueAt(s) : getOverflowOwned(key, h);
+  }
+
+  /**
+   * Owner-only: the value of {@code key} in the overflow tree, for a key that {@link #probe} did
+   * not find in its window; null (MOVED if already migrated).
+   */
+  Object getOverflowOwned(Object key, int h) {
+    Object root = OVERFLOW.get(this); // plain: only the owner writes it
+    return root == null
+        ? null
+        : root == MOVED ? MOVED : OverflowTree.get((OverflowTree.Node) root, key, h);
   }
 
   /**
@@ -634,7 +661,9 @@ final class OpenTable {
     if (s >= 0) {
       return onlyIfAbsent ? valueAt(s) : replaceAt(s, null, value);
     }
-    if (s != WINDOW_FULL) {
+    OverflowTree.Node root = overflowRoot();
+    Object old = root == null ? null : OverflowTree.get(root, key, h);
+    if (old == null && s != WINDOW_FULL) {
       int dead = reuseDeadSlots ? firstDeadSlot(h, ~s) : -1;
       if (dead >= 0) {
         reviveAt(dead, key, value);
@@ -643,8 +672,6 @@ final class OpenTable {
       }
       return null;
     }
-    OverflowTree.Node root = overflowRoot();
-    Object old = OverflowTree.get(root, key, h);
     if (old == null || !onlyIfAbsent) {
       setOverflow(OverflowTree.put(root, key, h, value));
     }
@@ -661,10 +688,10 @@ final class OpenTable {
     if (s >= 0) {
       return replaceAt(s, expected, value);
     }
-    if (s != WINDOW_FULL) {
+    OverflowTree.Node root = overflowRoot();
+    if (root == null) {
       return null;
     }
-    OverflowTree.Node root = overflowRoot();
     Object old = OverflowTree.get(root, key, h);
     if (old == null || (expected != null && !expected.equals(old))) {
       return null;
@@ -685,13 +712,7 @@ final class OpenTable {
    */
   void beginMigration(OpenTable n) {
     setNextRelease(n);
-    OverflowTree.Node root = overflowRoot();
-    if (root != null) {
-      Object[] pairs = OverflowTree.toArray(root);
-      for (int i = 0; i < pairs.length; i += 2) {
-        n.putOwned(pairs[i], hash(pairs[i]), pairs[i + 1], false);
-      }
-    }
+    n.setOverflow(overflowRoot()); // shared: the tree is immutable
     setOverflow(MOVED);
   }
 
@@ -738,6 +759,19 @@ final class OpenTable {
     return end == capacity();
   }
 
+  /**
+   * Owner-only, on a table being migrated: if {@code key}'s slot has been migrated (MOVED), marks
+   * its key slot DELETED, so that the table no longer references a key removed from its successor.
+   * Readers treat the slot as any dead one; a reader that matched the key just before reads MOVED
+   * and follows {@link #next}, where the key is gone too.
+   */
+  void forgetMigrated(Object key, int h) {
+    int s = probe(key, h);
+    if (s >= 0 && getAcquire(kv, (s << 1) + 1) == MOVED) {
+      setRelease(kv, s << 1, DELETED); // pairs with getAcquire(key) in find and iterators
+    }
+  }
+
   /** Owner-only: migrates the slot of {@code key}, if it is in this table's window. */
   void migrateKey(Object key, int h, OpenTable n) {
     int s = probe(key, h);
@@ -751,6 +785,7 @@ final class OpenTable {
    * double when they fill a quarter of this one, else the same (to drop dead slots).
    */
   int grownCapacity(int live) {
+    live -= OverflowTree.size(overflowRoot()); // the tree's keys take no slot (see Overview)
     int cap = capacity();
     if (live + 1 >= (cap >>> 2)) {
       if (cap >= MAX_CAPACITY) {
@@ -779,24 +814,34 @@ final class OpenTable {
   }
 
   /**
-   * Owner-only: copies every live mapping into the (unpublished) table {@code t}, through {@link
-   * #putOwned} so that each lands where {@code t}'s own probe (windowed or not) will look for it.
+   * Owner-only: copies every live mapping into the (unpublished) table {@code t}: the overflow
+   * tree by reference, each slot's mapping where {@code t}'s own probe (windowed or not) will look
+   * for it.
    */
   void copyLiveInto(OpenTable t) {
+    // The overflow tree is immutable, so the new table shares it: O(1), however many keys a
+    // hash flood put there (re-inserting them stalled single puts for 100-430 ms, issue 14).
+    t.setOverflow(overflowRoot());
     final Object[] src = this.kv;
     for (int j = 0; j < src.length; j += 2) {
       Object k = src[j];
       Object v = src[j + 1];
       if (k != null && k != DELETED && v != null && v != MOVED) {
-        t.putOwned(k, hash(k), v, false);
+        t.insertAbsent(k, hash(k), v);
       }
     }
-    OverflowTree.Node root = overflowRoot();
-    if (root != null) {
-      Object[] pairs = OverflowTree.toArray(root);
-      for (int i = 0; i < pairs.length; i += 2) {
-        t.putOwned(pairs[i], hash(pairs[i]), pairs[i + 1], false);
-      }
+  }
+
+  /**
+   * Owner-only, while copying a table into this new one: inserts a key known to be absent here
+   * (no other key of the old table equals it), skipping the overflow lookup that putOwned makes.
+   */
+  private void insertAbsent(Object key, int h, Object value) {
+    int s = probe(key, h);
+    if (s != WINDOW_FULL) {
+      insertAt(~s, key, value); // a new table has no dead slots, and s < 0: the key is absent
+    } else {
+      setOverflow(OverflowTree.put(overflowRoot(), key, h, value));
     }
   }
 

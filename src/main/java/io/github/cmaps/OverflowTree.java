@@ -1,6 +1,9 @@
 package io.github.cmaps;
 
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An immutable, persistent AVL tree of mappings: the overflow of a bounded-probe {@link
@@ -9,20 +12,44 @@ import java.util.Arrays;
  * nodes with the old one (path copying, O(log n) new nodes), so a reader holding any root sees a
  * complete, unchanging tree with no lock at all.
  *
- * <p>Order: by hash, then by class name, then by {@link Comparable#compareTo} when the key's class
- * implements it. That is a consistent total preorder, so rotations never separate a key from
- * the path a lookup takes. Keys it cannot tell apart (same hash and class, not comparable, or
- * {@code compareTo} returning 0 for unequal keys) share one node, a small group searched with
- * {@code equals}: such keys degrade to a linear scan, exactly as in {@code ConcurrentHashMap}'s
- * tree bins. Comparable keys with equal hash codes (e.g. colliding {@code String}s) cost O(log n).
+ * <p>Lookups follow {@code equals}, whatever the classes of the keys involved: a key that is
+ * {@code equals} to a stored key of another class (a {@code List.of(x)} and an {@code
+ * ArrayList} holding {@code x}) finds it. {@code compareTo} is called only between two keys of
+ * one class {@code C} that declares {@code implements Comparable<C>} itself, the rule {@code
+ * ConcurrentHashMap}'s tree bins follow, so no key can make the tree throw a {@code
+ * ClassCastException}; such keys with equal hash codes (colliding {@code String}s, {@code
+ * UUID}s, {@code Long}s, records that implement {@code Comparable} of themselves) cost O(log n)
+ * comparisons. Other keys with one hash code share one node and are searched with {@code
+ * equals}: a linear scan, as in {@code ConcurrentHashMap}.
  */
 final class OverflowTree {
 
+  /*
+   * Overview:
+   *
+   * Order. Nodes are sorted by (hash, cid, compareTo), where cid is the "comparable class id"
+   * of the keys' class: a positive number unique to each class C that declares Comparable<C>
+   * (COMPARABLE_ID, computed once per class), and 0 for every other class. compareTo is called
+   * only when both cids are equal and positive, that is between two instances of one such class.
+   * Keys the order cannot tell apart (same hash and cid 0, or compareTo returning 0) share one
+   * node: its group, searched with equals.
+   *
+   * Equal keys of different classes. equals may hold across classes (List implementations, a
+   * user's key wrappers), and such keys have equal hash codes but may have different cids: a
+   * lookup that misses in its own (hash, cid) place may still find its key among the nodes of the
+   * same hash and another cid. So a lookup that misses in its place also scans those nodes
+   * (locateOther: a range query over (hash, cid != own), O(log n + m) for m such nodes; m is 0
+   * when every key of that hash is of one class, as in a String hash flood). An insert first
+   * makes sure no equal key is stored anywhere, then goes to its own place.
+   */
+
   private OverflowTree() {}
 
-  /** A node: one hash, a group of mutually tied mappings (key, value, key, value...). */
+  /** A node: one (hash, cid) pair, a group of mutually tied mappings (key, value, key, value...). */
   static final class Node {
     final int hash;
+    /** The comparable class id of the group's keys (see the Overview): 0, or C's unique id. */
+    final int cid;
     final Object[] group;
     final Node left;
     final Node right;
@@ -30,13 +57,19 @@ final class OverflowTree {
     /** Mappings in this subtree. */
     final int size;
 
-    Node(int hash, Object[] group, Node left, Node right) {
+    Node(int hash, int cid, Object[] group, Node left, Node right) {
       this.hash = hash;
+      this.cid = cid;
       this.group = group;
       this.left = left;
       this.right = right;
       this.height = Math.max(height(left), height(right)) + 1;
       this.size = size(left) + size(right) + (group.length >>> 1);
+    }
+
+    /** A copy of this node with another group and children. */
+    Node with(Object[] group, Node left, Node right) {
+      return new Node(hash, cid, group, left, right);
     }
   }
 
@@ -48,145 +81,257 @@ final class OverflowTree {
     return n == null ? 0 : n.size;
   }
 
-  /** Orders (h, key) against node {@code n}; 0 means "belongs to n's group". */
+  /* ---------------- Ordering -------------- */
+
+  private static final AtomicInteger LAST_COMPARABLE_ID = new AtomicInteger();
+
+  /**
+   * 0 for a class that does not declare {@code Comparable} of itself, else a positive id unique
+   * to the class. Computed once per class; ClassValue keeps one value per class even if two
+   * threads compute it at once (a racing computation only wastes a number).
+   */
+  private static final ClassValue<Integer> COMPARABLE_ID =
+      new ClassValue<>() {
+        @Override
+        protected Integer computeValue(Class<?> c) {
+          return comparesToItself(c) ? LAST_COMPARABLE_ID.incrementAndGet() : 0;
+        }
+      };
+
+  /** True if class {@code c} itself declares {@code implements Comparable<c>}. */
+  static boolean comparesToItself(Class<?> c) {
+    if (c == String.class) {
+      return true;
+    }
+    if (!Comparable.class.isAssignableFrom(c)) {
+      return false;
+    }
+    try {
+      for (Type t : c.getGenericInterfaces()) {
+        if (t instanceof ParameterizedType) {
+          ParameterizedType p = (ParameterizedType) t;
+          Type[] args = p.getActualTypeArguments();
+          if (p.getRawType() == Comparable.class && args.length == 1 && args[0] == c) {
+            return true;
+          }
+        }
+      }
+    } catch (RuntimeException | LinkageError e) {
+      // A class whose generic signature cannot be read is simply treated as not comparable.
+    }
+    return false;
+  }
+
+  /** The comparable class id of {@code key}'s class (see the Overview). */
+  static int cid(Object key) {
+    return COMPARABLE_ID.get(key.getClass());
+  }
+
+  /**
+   * Orders (h, c, key) against node {@code n}; 0 means "belongs to n's group". {@code compareTo}
+   * runs only between two instances of one class that compares to itself (equal positive cids).
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static int compare(int h, Object key, Node n) {
+  private static int compare(int h, int c, Object key, Node n) {
     if (h != n.hash) {
       return h < n.hash ? -1 : 1;
     }
-    Object other = n.group[0];
-    Class<?> a = key.getClass();
-    Class<?> b = other.getClass();
-    if (a != b) {
-      return a.getName().compareTo(b.getName()); // 0 only for same-named classes of two loaders
+    if (c != n.cid) {
+      return c < n.cid ? -1 : 1;
     }
-    if (key instanceof Comparable) {
-      return Integer.signum(((Comparable) key).compareTo(other));
-    }
-    return 0;
+    return c == 0 ? 0 : Integer.signum(((Comparable) key).compareTo(n.group[0]));
   }
 
-  /** The value of {@code key} (hash {@code h}), or null. */
-  static Object get(Node n, Object key, int h) {
+  /** Index of {@code key} (by identity or equals) in a group, or -1. */
+  private static int indexIn(Object[] g, Object key) {
+    for (int i = 0; i < g.length; i += 2) {
+      if (g[i] == key || key.equals(g[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /* ---------------- Lookups -------------- */
+
+  /** The node holding a key equal to {@code key} (hash {@code h}, cid {@code c}), or null. */
+  private static Node locate(Node root, Object key, int h, int c) {
+    Node n = root;
     while (n != null) {
-      int c = compare(h, key, n);
-      if (c < 0) {
+      int d = compare(h, c, key, n);
+      if (d < 0) {
         n = n.left;
-      } else if (c > 0) {
+      } else if (d > 0) {
         n = n.right;
+      } else if (indexIn(n.group, key) >= 0) {
+        return n;
       } else {
-        Object[] g = n.group;
-        for (int i = 0; i < g.length; i += 2) {
-          if (g[i] == key || key.equals(g[i])) {
-            return g[i + 1];
-          }
+        break;
+      }
+    }
+    return locateOther(root, key, h, c);
+  }
+
+  /**
+   * The node of hash {@code h} but a cid other than {@code c} that holds a key equal to {@code
+   * key}, or null: the nodes before and after (h, c) in the order, by two range queries.
+   */
+  private static Node locateOther(Node root, Object key, int h, int c) {
+    Node n = c > 0 ? inRange(root, key, h, 0, c - 1) : null;
+    return n != null ? n : c < Integer.MAX_VALUE ? inRange(root, key, h, c + 1, Integer.MAX_VALUE)
+        : null;
+  }
+
+  /** The node of hash {@code h} and a cid in [lo, hi] that holds {@code key}, or null. */
+  private static Node inRange(Node n, Object key, int h, int lo, int hi) {
+    while (n != null) {
+      if (n.hash < h || (n.hash == h && n.cid < lo)) {
+        n = n.right;
+      } else if (n.hash > h || n.cid > hi) {
+        n = n.left;
+      } else {
+        if (indexIn(n.group, key) >= 0) {
+          return n;
         }
-        return null;
+        Node found = inRange(n.left, key, h, lo, hi);
+        if (found != null) {
+          return found;
+        }
+        n = n.right;
       }
     }
     return null;
   }
 
-  /** A tree with {@code key} mapped to {@code value} (added or replaced). */
-  static Node put(Node n, Object key, int h, Object value) {
+  /** The value of {@code key} (hash {@code h}), or null. */
+  static Object get(Node root, Object key, int h) {
+    if (root == null) {
+      return null;
+    }
+    Node n = locate(root, key, h, cid(key));
+    return n == null ? null : n.group[indexIn(n.group, key) + 1];
+  }
+
+  /* ---------------- Updates -------------- */
+
+  /** A tree with {@code key} mapped to {@code value} (added, or replacing an equal key's value). */
+  static Node put(Node root, Object key, int h, Object value) {
+    int c = cid(key);
+    Node at = root == null ? null : locate(root, key, h, c);
+    if (at != null && at.cid != c) {
+      // An equal key of another class is stored: replace its value in its own place.
+      key = at.group[indexIn(at.group, key)];
+      c = at.cid;
+    }
+    return put(root, key, h, c, value);
+  }
+
+  private static Node put(Node n, Object key, int h, int c, Object value) {
     if (n == null) {
-      return new Node(h, new Object[] {key, value}, null, null);
+      return new Node(h, c, new Object[] {key, value}, null, null);
     }
-    int c = compare(h, key, n);
-    if (c < 0) {
-      return balance(n.hash, n.group, put(n.left, key, h, value), n.right);
+    int d = compare(h, c, key, n);
+    if (d < 0) {
+      return balance(n, n.group, put(n.left, key, h, c, value), n.right);
     }
-    if (c > 0) {
-      return balance(n.hash, n.group, n.left, put(n.right, key, h, value));
+    if (d > 0) {
+      return balance(n, n.group, n.left, put(n.right, key, h, c, value));
     }
     Object[] g = n.group;
-    for (int i = 0; i < g.length; i += 2) {
-      if (g[i] == key || key.equals(g[i])) {
-        Object[] copy = g.clone();
-        copy[i + 1] = value;
-        return new Node(n.hash, copy, n.left, n.right);
-      }
+    int i = indexIn(g, key);
+    if (i >= 0) {
+      Object[] copy = g.clone();
+      copy[i + 1] = value;
+      return n.with(copy, n.left, n.right);
     }
     Object[] grown = Arrays.copyOf(g, g.length + 2);
     grown[g.length] = key;
     grown[g.length + 1] = value;
-    return new Node(n.hash, grown, n.left, n.right);
+    return n.with(grown, n.left, n.right);
   }
 
-  /** A tree without {@code key}; the same root if the key is absent. */
-  static Node remove(Node n, Object key, int h) {
+  /** A tree without {@code key} (or the key equal to it); the same root if there is none. */
+  static Node remove(Node root, Object key, int h) {
+    if (root == null) {
+      return null;
+    }
+    Node at = locate(root, key, h, cid(key));
+    if (at == null) {
+      return root;
+    }
+    return remove(root, at.group[indexIn(at.group, key)], h, at.cid);
+  }
+
+  /** Removes the stored key object {@code key} (in node (h, c)). */
+  private static Node remove(Node n, Object key, int h, int c) {
     if (n == null) {
       return null;
     }
-    int c = compare(h, key, n);
-    if (c < 0) {
-      Node l = remove(n.left, key, h);
-      return l == n.left ? n : balance(n.hash, n.group, l, n.right);
+    int d = compare(h, c, key, n);
+    if (d < 0) {
+      Node l = remove(n.left, key, h, c);
+      return l == n.left ? n : balance(n, n.group, l, n.right);
     }
-    if (c > 0) {
-      Node r = remove(n.right, key, h);
-      return r == n.right ? n : balance(n.hash, n.group, n.left, r);
+    if (d > 0) {
+      Node r = remove(n.right, key, h, c);
+      return r == n.right ? n : balance(n, n.group, n.left, r);
     }
     Object[] g = n.group;
-    for (int i = 0; i < g.length; i += 2) {
-      if (g[i] == key || key.equals(g[i])) {
-        if (g.length > 2) {
-          Object[] shrunk = new Object[g.length - 2];
-          System.arraycopy(g, 0, shrunk, 0, i);
-          System.arraycopy(g, i + 2, shrunk, i, g.length - i - 2);
-          return new Node(n.hash, shrunk, n.left, n.right);
-        }
-        if (n.left == null) {
-          return n.right;
-        }
-        if (n.right == null) {
-          return n.left;
-        }
-        Node min = n.right;
-        while (min.left != null) {
-          min = min.left;
-        }
-        return balance(min.hash, min.group, n.left, removeMin(n.right));
-      }
+    int i = indexIn(g, key);
+    if (i < 0) {
+      return n;
     }
-    return n;
+    if (g.length > 2) {
+      Object[] shrunk = new Object[g.length - 2];
+      System.arraycopy(g, 0, shrunk, 0, i);
+      System.arraycopy(g, i + 2, shrunk, i, g.length - i - 2);
+      return n.with(shrunk, n.left, n.right);
+    }
+    if (n.left == null) {
+      return n.right;
+    }
+    if (n.right == null) {
+      return n.left;
+    }
+    Node min = n.right;
+    while (min.left != null) {
+      min = min.left;
+    }
+    return balance(min, min.group, n.left, removeMin(n.right));
   }
 
   private static Node removeMin(Node n) {
     if (n.left == null) {
       return n.right;
     }
-    return balance(n.hash, n.group, removeMin(n.left), n.right);
+    return balance(n, n.group, removeMin(n.left), n.right);
   }
 
-  /** A node with the given parts, rotated so that the subtree heights differ by at most one. */
-  private static Node balance(int hash, Object[] group, Node l, Node r) {
+  /**
+   * A node with the order position of {@code at}, the given group and children, rotated so that
+   * the subtree heights differ by at most one.
+   */
+  private static Node balance(Node at, Object[] group, Node l, Node r) {
     int hl = height(l);
     int hr = height(r);
     if (hl > hr + 1) {
       if (height(l.left) >= height(l.right)) {
-        return new Node(l.hash, l.group, l.left, new Node(hash, group, l.right, r));
+        return l.with(l.group, l.left, at.with(group, l.right, r));
       }
       Node lr = l.right;
-      return new Node(
-          lr.hash,
-          lr.group,
-          new Node(l.hash, l.group, l.left, lr.left),
-          new Node(hash, group, lr.right, r));
+      return lr.with(lr.group, l.with(l.group, l.left, lr.left), at.with(group, lr.right, r));
     }
     if (hr > hl + 1) {
       if (height(r.right) >= height(r.left)) {
-        return new Node(r.hash, r.group, new Node(hash, group, l, r.left), r.right);
+        return r.with(r.group, at.with(group, l, r.left), r.right);
       }
       Node rl = r.left;
-      return new Node(
-          rl.hash,
-          rl.group,
-          new Node(hash, group, l, rl.left),
-          new Node(r.hash, r.group, rl.right, r.right));
+      return rl.with(rl.group, at.with(group, l, rl.left), r.with(r.group, rl.right, r.right));
     }
-    return new Node(hash, group, l, r);
+    return at.with(group, l, r);
   }
+
+  /* ---------------- Whole trees -------------- */
 
   /** Appends every mapping of the tree to {@code out} (key, value pairs) from {@code at}. */
   static int flatten(Node n, Object[] out, int at) {

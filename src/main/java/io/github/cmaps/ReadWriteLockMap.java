@@ -1,7 +1,8 @@
 package io.github.cmaps;
 
-import java.io.InvalidObjectException;
+import java.io.IOException;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -14,7 +15,6 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -35,21 +35,27 @@ import java.util.function.Function;
  *       so an update of a key happens-before any read of that key that returns the updated
  *       value, and more strongly every completed write happens-before every read or write that
  *       starts after it: each operation is linearizable.</li>
- *   <li><em>Writers exclude everyone; readers do not slow each other down.</em> A writer waits
- *       for the threads that hold the read lock (inside {@link #read(Function)}, a snapshot for
- *       iteration, {@code equals}, {@code hashCode}, {@code toString} or serialization, a
- *       {@link #containsValue} scan, or a read that fell back to the lock) and for the current
- *       writer. {@link #get} (and {@code getOrDefault}, {@code containsKey}, {@link #size},
- *       {@code isEmpty}, and {@code computeIfAbsent} on a present key) first reads without
- *       writing any shared memory, so concurrent readers neither delay writers nor each other.
- *       Such a read waits only while writers keep it from validating: each attempt fails if a
- *       writer holds the write lock as it starts or takes it while it runs, and after a few
- *       failed attempts in a row (spaced by {@link Thread#onSpinWait()}) the read takes the
- *       read lock, which waits until the writer holding the lock, and any writer queued before
- *       the reader, has finished. In particular a long-running function
- *       passed to {@code compute}, {@code computeIfAbsent}, {@code computeIfPresent},
- *       {@code merge}, {@code replaceAll} or {@link #write(Function)} stalls <b>every</b> reader
- *       and writer of the map until it returns. Keep such functions short.</li>
+ *   <li><em>Writers exclude each other; readers never wait for a user function.</em> A writer
+ *       waits for the current writer and for the threads inside {@link #read(Function)} (or a
+ *       read that slipped in under the read lock, below). {@link #get} (and {@code
+ *       getOrDefault}, {@code containsKey}, {@link #size}, {@code isEmpty}, {@code
+ *       computeIfAbsent} on a present key, {@link #containsValue}, and the snapshot that every
+ *       iteration, {@code forEach}, {@code equals}, {@code hashCode}, {@code toString} and
+ *       serialization take) first reads without writing any shared memory, so concurrent readers
+ *       neither delay writers nor each other. While a writer runs a function passed to {@code
+ *       compute}, {@code computeIfAbsent}, {@code computeIfPresent}, {@code merge} or {@link
+ *       #replaceAll}, it leaves the table untouched, and such a read goes ahead and returns the
+ *       state before that call (which takes effect only when its function returns): <b>a read
+ *       never waits for a user function running on another thread</b>, however long it runs,
+ *       so a function of one map may read another map whose own function reads the first
+ *       without deadlock. A read only retries (spinning, then yielding, then parking for up to
+ *       a millisecond at a time) while a plain write ({@code put}, {@code remove}, a resize, a
+ *       bulk write) holds the lock, and never queues for the read lock. A long function still
+ *       stalls every writer and {@code read(...)} section of the map; keep functions short.</li>
+ *   <li><em>The exception: {@link #write(Function)} sections.</em> Their readers wait for them,
+ *       by design, so that no reader sees a section half done. Two threads each inside a
+ *       {@code write} section of one map and reading the other map therefore deadlock (see
+ *       {@link #write(Function)}).</li>
  *   <li><em>Atomic bulk operations.</em> {@link #putAll}, {@link #clear}, {@link #replaceAll},
  *       {@code equals}, {@code hashCode}, {@code toString}, serialization and the start of every
  *       iteration each see or change the map in one atomic step.</li>
@@ -77,8 +83,19 @@ import java.util.function.Function;
  *       free.</li>
  * </ul>
  *
- * <p><b>Note:</b> readers can still be delayed by a writer (as above); for read-mostly state
- * where reads must never wait, use a map whose reads take no lock.
+ * <p><b>Note:</b> readers can still be delayed by a plain writer, a resize and above all a {@code
+ * write(...)} section (as above); for read-mostly state where reads must never wait, use a map
+ * whose reads take no lock.
+ *
+ * <p><b>Serialization</b> writes the mappings, never the lock or table: their number, then each
+ * key and value, of one atomic snapshot taken under the read lock, so a map written while other
+ * threads write to it is written as it was at one instant. Reading stores the pairs in stream
+ * order, so of a key that a crafted stream repeats the later value wins. Subclasses round-trip:
+ * their own serializable fields are written after the mappings and restored, and reading stores
+ * the mappings without calling overridable methods such as {@code put}. Keys and values that
+ * refer to the map come back referring to the deserialized map. A stream with a null key or
+ * value, a negative count or fewer mappings than its count is rejected with {@link
+ * java.io.InvalidObjectException}. A deserialized map has the default initial capacity.
  *
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
@@ -101,7 +118,9 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    *   t = tableAcquire()                  pairs with setTableRelease under the write lock
    *   v = t.find(key, h)                  racy probe: acquire loads of slots, bounded, no throw
    *   lock.validate(stamp)                acquire fence + state unchanged? -> return v
-   *   otherwise: read lock (beginRead), owner-side plain probe, unlock
+   *   otherwise: lock.readWithoutWaiting  (FunctionLock; never waits for a user function)
+   *     a function is running (functionSeq odd): probe, recheck functionSeq -> return v
+   *     a plain writer holds the lock: retry; after SPINS rounds also tryReadLock (never queues)
    *
    * Memory ordering of the optimistic read. tryOptimisticRead is a volatile load of the lock
    * state; it reads the value the last unlockWrite stored (a release), so everything that writer
@@ -124,12 +143,24 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * held the lock at any time since tryOptimisticRead, in which case the table (and the slot) it
    * read is exactly the one the last unlockWrite left. A value that did not validate is never
    * returned, and an exception a key's equals threw during a failed attempt is dropped too.
-   * Failure: a get retries optimistically up to OPTIMISTIC_ATTEMPTS times, with
-   * Thread.onSpinWait between attempts, while a writer holds the lock or intervenes; a short
-   * write (a put is a probe and a store) is usually over by then, and the reader has still
-   * written nothing. Then it takes the read lock, which queues behind the writer and parks. A
-   * thread that holds the write lock itself (a function reading the map) goes straight to the
-   * locked path. size() makes one optimistic attempt.
+   * Failure: see FunctionLock's Overview. A writer that runs a user function (the compute
+   * family, replaceAll) holds the write lock but leaves the table alone while the function
+   * runs: remap and computeIfAbsent probe the key before the function and insert (rebuilding
+   * the table if needed) after it; replaceAll computes every new value into a side array and
+   * stores them only after the last function returned; and the function cannot write
+   * (functionOwner). applyOwned publishes the run with functionSeq (odd while it runs), so a
+   * reader that finds the lock held reads the table and keeps the answer if functionSeq did not
+   * change: the state before the call, which linearizes before it. Against a plain writer (a
+   * put is a probe and a store) the reader retries with onSpinWait, then also tries
+   * tryReadLock, yields and parks (1 us doubling to 1 ms); it never calls readLock(), whose
+   * queue could put it behind a writer that then runs a function, the wait that made two maps
+   * whose functions read each other deadlock (issue 14). The one place readers still wait for
+   * user code is a write(...) section: a function run inside a section is not published
+   * (Lock.sections > 0), since the section's earlier writes must stay unseen, so readers retry
+   * until the section ends; the cross-map deadlock through sections is documented on write().
+   * A thread that holds the write lock itself (a function or section reading the map) reads
+   * directly. size() and snapshot() (iteration, containsValue, equals, hashCode, toString,
+   * serialization) read the same way: an optimistic attempt, then readWithoutWaiting.
    *
    * Re-entrancy. StampedLock is not reentrant, so the map tracks what the current thread holds:
    *   - Lock.writeOwner (plain, written by the write-lock holder) lets a function running under the
@@ -137,15 +168,18 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    *     section nest, and lets every write refuse to run inside a function (functionOwner),
    *     instead of rebuilding the table under the caller's feet;
    *   - ReadRegions (a thread-local stack of maps) records the regions that hold, or stand in
-   *     for, the read lock: read(...) sections, snapshots, containsValue scans and pessimistic
-   *     gets. A write that cannot take the lock at once checks it and throws instead of waiting
-   *     for its own read lock; a read region inside another one does not lock again (a second
-   *     read lock could queue behind a writer that waits for the first). Uncontended writes and
-   *     optimistic reads never look at it.
+   *     for, the read lock: read(...) sections, and reads that got the read lock with
+   *     tryReadLock or run under this thread's write lock. A write that cannot take the lock at
+   *     once checks it and throws instead of waiting for its own read lock; a read region inside
+   *     another one does not lock again (a second read lock could queue behind a writer that
+   *     waits for the first). Uncontended writes and optimistic reads never look at it.
    *
-   * Iteration takes a snapshot: a copy of the table array made under the read lock, walked
-   * without any lock. That makes iteration, forEach, equals, hashCode, toString and
+   * Iteration takes a snapshot: a copy of the table array, validated as a get is (optimistic,
+   * during a function's run, or under a read lock taken with tryReadLock), walked without any
+   * lock. That makes iteration, forEach, equals, hashCode, toString and
    * serialization atomic, and lets a forEach action or an iteration loop write to the map.
+   * Serialization writes the count and pairs of such a snapshot (MapSerialization); readObject
+   * stores them through the internal putPairs, never an overridable method.
    *
    * Measured (issue 8; JDK 17, 2 cores shared with other jobs, so errors are wide: compare
    * within a row). ops/us, 2 threads, uniform keys, one JMH run per line set:
@@ -174,14 +208,11 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   /** Mappings the default constructor makes room for without rebuilding. */
   static final int DEFAULT_CAPACITY = 16;
 
-  /** Optimistic attempts of a get before it takes the read lock (see Overview). */
-  static final int OPTIMISTIC_ATTEMPTS = 8;
-
   /**
    * The lock and the write-lock bookkeeping. Its state word is written only by writers and by
    * readers that fall back to the read lock; an optimistic reader only reads it (see Overview).
    */
-  private final transient Lock lock = new Lock();
+  private transient Lock lock;
 
   /**
    * The table. Written only under the write lock, with setRelease (TABLE), because optimistic
@@ -196,19 +227,18 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    */
   private transient int size;
 
-  private final transient int initialTableCapacity;
+  private transient int initialTableCapacity;
 
-  private final transient Views.Source<K, V> viewSource = new Views.Source<>() {
-    @Override
-    public ConcurrentMap<K, V> map() {
-      return ReadWriteLockMap.this;
-    }
+  private transient Views.Source<K, V> viewSource;
 
-    @Override
-    public Views.Cursor cursor() {
-      return snapshot();
-    }
-  };
+  /*
+   * The fields init sets (lock, table, initialTableCapacity, viewSource) are not final because
+   * readObject sets them too: constructors and field initialisers do not run for a deserialized
+   * map. So a map, like any object with non-final fields, must be safely published (a final or
+   * volatile field, a concurrent collection, Thread.start) before another thread uses it. Hot
+   * paths read them as plain fields, which is what HotSpot makes of final instance fields in
+   * ordinary classes anyway.
+   */
 
   private transient Set<K> keySetView;
   private transient Collection<V> valuesView;
@@ -228,7 +258,24 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * @throws IllegalArgumentException if {@code initialCapacity} is negative
    */
   public ReadWriteLockMap(int initialCapacity) {
+    init(initialCapacity);
+  }
+
+  /** Sets up an empty map: the constructors' work, shared with readObject. */
+  private void init(int initialCapacity) {
     this.initialTableCapacity = OpenTable.capacityFor(initialCapacity);
+    this.lock = new Lock();
+    this.viewSource = new Views.Source<>() {
+      @Override
+      public ConcurrentMap<K, V> map() {
+        return ReadWriteLockMap.this;
+      }
+
+      @Override
+      public Views.Cursor cursor() {
+        return snapshot();
+      }
+    };
     this.table = newTable(initialTableCapacity); // published with the map itself
   }
 
@@ -326,12 +373,25 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
         "a function passed to compute/merge/replaceAll must not write to the same map");
   }
 
-  /** Runs a user function as the function owner; the caller holds the write lock. */
+  /**
+   * Runs a user function as the function owner; the caller holds the write lock and leaves the
+   * table alone until the function returns. Outside a write(...) section the run is published as
+   * quiet (FunctionLock.beginFunction), so readers read the table meanwhile instead of waiting;
+   * inside a section it is not, since the section's earlier writes must stay unseen until the
+   * section ends.
+   */
   private <T, U, R> R applyOwned(BiFunction<T, U, R> f, T t, U u) {
+    boolean quiet = lock.sections == 0;
     lock.functionOwner = Thread.currentThread();
+    if (quiet) {
+      lock.beginFunction();
+    }
     try {
       return f.apply(t, u);
     } finally {
+      if (quiet) {
+        lock.endFunction();
+      }
       lock.functionOwner = null;
     }
   }
@@ -346,8 +406,8 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
 
   /**
    * Returns the value to which the specified key is mapped, or {@code null} if this map contains
-   * no mapping for the key. Takes no lock unless a writer holds the write lock at the start of
-   * the lookup or takes it during the lookup (see the class comment).
+   * no mapping for the key. Takes no lock unless writers keep it from validating, and never
+   * waits for a function of the {@code compute} family (see the class comment).
    *
    * @throws NullPointerException if the specified key is null
    */
@@ -355,45 +415,57 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   @SuppressWarnings("unchecked")
   public V get(Object key) {
     int h = OpenTable.hash(key); // NullPointerException for a null key
-    for (int attempt = 1; ; attempt++) {
-      long stamp = lock.tryOptimisticRead(); // volatile load of the state: pairs with the last
-      if (stamp != 0L) { //                     unlockWrite, so the table it left is visible
-        Object v;
-        try {
-          // getAcquire pairs with setTableRelease: a table replaced by a racing writer is seen
-          // fully constructed. find's own acquire loads pair with the writer's release stores
-          // of slots, so even a racing probe dereferences only complete keys and values.
-          v = tableAcquire().find(key, h);
-        } catch (RuntimeException e) {
-          // A key's equals met a racing state: only an answer that validates may escape.
-          if (lock.validate(stamp)) {
-            throw e;
-          }
-          v = null; // discarded: validate failed
-        }
-        // validate: acquire fence, then the state again. Unchanged means no writer took the
-        // lock since tryOptimisticRead, so v is the value the key had at that instant.
+    long stamp = lock.tryOptimisticRead(); // volatile load of the state: pairs with the last
+    if (stamp != 0L) { //                     unlockWrite, so the table it left is visible
+      Object v;
+      try {
+        // getAcquire pairs with setTableRelease: a table replaced by a racing writer is seen
+        // fully constructed. find's own acquire loads pair with the writer's release stores
+        // of slots, so even a racing probe dereferences only complete keys and values.
+        v = tableAcquire().find(key, h);
+      } catch (RuntimeException e) {
+        // A key's equals met a racing state: only an answer that validates may escape.
         if (lock.validate(stamp)) {
-          return (V) v;
+          throw e;
         }
-      } else if (lock.writeOwner == Thread.currentThread()) {
-        return getPessimistic(key, h); // a function reading: this thread holds the write lock
+        v = null; // discarded: validate failed
       }
-      if (attempt >= OPTIMISTIC_ATTEMPTS) {
-        return getPessimistic(key, h);
+      // validate: acquire fence, then the state again. Unchanged means no writer took the
+      // lock since tryOptimisticRead, so v is the value the key had at that instant.
+      if (lock.validate(stamp)) {
+        return (V) v;
       }
-      Thread.onSpinWait(); // a writer is working: give it a moment, without touching the lock
     }
+    if (lock.writeOwner == Thread.currentThread()) {
+      return getOwnWrite(key, h); // a function or a write section reading its own map
+    }
+    return (V) lock.readWithoutWaiting(
+        () -> tableAcquire().find(key, h), // racy probe, validated by readWithoutWaiting
+        () -> lockedRead(() -> table.getOwned(key, h))); // under a read lock it got at once
   }
 
-  /** The fallback of get: under the read lock (or the write lock this thread holds). */
+  /** get by the thread that holds the write lock: plain, ordered by the lock it holds. */
   @SuppressWarnings("unchecked")
-  private V getPessimistic(Object key, int h) {
-    long stamp = beginRead();
+  private V getOwnWrite(Object key, int h) {
+    long stamp = beginRead(); // takes no lock: this thread holds the write lock
     try {
       return (V) table.getOwned(key, h);
     } finally {
       endRead(stamp);
+    }
+  }
+
+  /**
+   * Runs {@code read} under the read lock that readWithoutWaiting took with tryReadLock,
+   * recorded as a read region so that a write from a key's equals throws instead of waiting for
+   * this thread's own read lock.
+   */
+  private <R> R lockedRead(java.util.function.Supplier<R> read) {
+    ReadRegions.enter(this);
+    try {
+      return read.get();
+    } finally {
+      ReadRegions.exit(this);
     }
   }
 
@@ -420,29 +492,28 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   }
 
   /**
-   * Returns {@code true} if this map maps one or more keys to the specified value. This scans
-   * the whole table under the read lock.
+   * Returns {@code true} if this map maps one or more keys to the specified value. This scans an
+   * atomic snapshot of the table (as iteration does), calling {@code value.equals} without any
+   * lock held.
    *
    * @throws NullPointerException if the specified value is null
    */
   @Override
   public boolean containsValue(Object value) {
     Objects.requireNonNull(value);
-    long stamp = beginRead();
-    try {
-      OpenTable.Cursor c = table.cursor();
-      while (c.advance()) {
-        if (value.equals(c.value())) {
-          return true;
-        }
+    OpenTable.Cursor c = snapshot();
+    while (c.advance()) {
+      if (value.equals(c.value())) {
+        return true;
       }
-      return false;
-    } finally {
-      endRead(stamp);
     }
+    return false;
   }
 
-  /** Returns the exact number of mappings (at most {@code Integer.MAX_VALUE}). */
+  /**
+   * Returns the exact number of mappings (at most {@code Integer.MAX_VALUE}), never waiting for
+   * a function of the {@code compute} family.
+   */
   @Override
   public int size() {
     long stamp = lock.tryOptimisticRead();
@@ -452,12 +523,11 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
         return n;
       }
     }
-    stamp = beginRead();
-    try {
-      return size;
-    } finally {
-      endRead(stamp);
+    if (lock.writeOwner == Thread.currentThread()) {
+      return size; // this thread holds the write lock
     }
+    // Plain loads of size: readWithoutWaiting's fences order them before its checks.
+    return lock.readWithoutWaiting(() -> size, () -> size);
   }
 
   /** Returns {@code true} if this map contains no mappings. */
@@ -644,8 +714,8 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   /**
    * If the key is absent, computes its value with {@code mappingFunction} and stores it unless it
    * is null. The whole call is atomic; the function runs at most once, under the write lock, and
-   * only when the key is absent (a present key is answered under the read lock without taking
-   * the write lock).
+   * only when the key is absent (a present key is answered by a read, as {@link #get} reads,
+   * without taking the write lock).
    *
    * @return the current (existing or computed) value, or {@code null} if the computed value is
    *     null
@@ -785,6 +855,15 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
       pairs[n++] = Objects.requireNonNull(e.getKey());
       pairs[n++] = Objects.requireNonNull(e.getValue());
     }
+    putPairs(pairs, n);
+  }
+
+  /**
+   * Stores the first {@code n} elements of {@code pairs} (key at 2i, value at 2i + 1, none null)
+   * in one write-locked step, in order, so a later pair of a key wins. The body of putAll and
+   * readObject; never calls an overridable method.
+   */
+  private void putPairs(Object[] pairs, int n) {
     if (n == 0) {
       return;
     }
@@ -909,14 +988,24 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     return super.hashCode(); // AbstractMap iterates entrySet(): one snapshot
   }
 
-  /** A cursor over a copy of the table, taken atomically under the read lock. */
+  /**
+   * A cursor over a copy of the table taken atomically: optimistically and validated, else
+   * through readWithoutWaiting (during a function's run, or under a read lock that was free at
+   * that instant), never waiting for a function. A thread that holds the lock copies directly.
+   */
   private OpenTable.Cursor snapshot() {
-    long stamp = beginRead();
-    try {
-      return table.snapshotCursor();
-    } finally {
-      endRead(stamp);
+    long stamp = lock.tryOptimisticRead();
+    if (stamp != 0L) {
+      OpenTable.Cursor c = tableAcquire().snapshotCursor(); // a racing copy, kept if validated
+      if (lock.validate(stamp)) {
+        return c;
+      }
     }
+    if (lock.writeOwner == Thread.currentThread() || ReadRegions.inside(this)) {
+      return table.snapshotCursor(); // this thread holds the lock
+    }
+    return lock.readWithoutWaiting(
+        () -> tableAcquire().snapshotCursor(), () -> table.snapshotCursor());
   }
 
   /* ---------------- Views -------------- */
@@ -969,6 +1058,11 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * mutators throw {@link UnsupportedOperationException}, and writing to this map itself from
    * inside the section throws {@link IllegalStateException} (a read lock cannot be upgraded).
    *
+   * <p>The section takes the read lock, so it waits for the writer that holds the write lock,
+   * including one running a {@code compute}-family function, and for writers queued before it.
+   * Two {@code compute} functions of two maps that each open a {@code read} section of the other
+   * map therefore deadlock; plain reads ({@link #get}, iteration, ...) do not have this problem.
+   *
    * @param reader the code to run; it should be short, since it delays every writer
    * @param <R> the result type
    * @return the reader's result
@@ -1008,6 +1102,15 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * {@link IllegalStateException}). If the writer throws, the writes it already made through the
    * view stay in the map: the section is atomic for other threads, not a transaction.
    *
+   * <p><b>Readers wait for a write section.</b> It is the one place where this map's readers
+   * ({@link #get}, {@link #size}, iteration, ...) wait for user code: they retry until the
+   * section ends, so that none sees it half done (a {@code compute} function run outside a
+   * section does not make them wait). <b>Pitfall: cross-map deadlock.</b> Two threads, each
+   * inside a {@code write} section of one map and reading the other map, wait for each other
+   * forever, like two locks taken in opposite orders. Do not read another
+   * {@code ReadWriteLockMap} that may be inside its own section from inside a section, or nest
+   * sections of several maps in one global order.
+   *
    * @param writer the code to run; it stalls every reader and writer until it returns
    * @param <R> the result type
    * @return the writer's result
@@ -1018,6 +1121,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   public <R> R write(Function<? super Map<K, V>, ? extends R> writer) {
     Objects.requireNonNull(writer);
     lockForWrite();
+    lock.sections++; // functions run inside the section are not published as quiet
     try {
       SectionView view = new SectionView(true);
       try {
@@ -1026,6 +1130,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
         view.close();
       }
     } finally {
+      lock.sections--;
       unlockWrite();
     }
   }
@@ -1185,7 +1290,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * of {@code AbstractOwnableSynchronizer}'s owner field).
    */
   @SuppressWarnings("serial") // never serialized: the map's field is transient
-  private static final class Lock extends StampedLock {
+  private static final class Lock extends FunctionLock {
     private static final long serialVersionUID = 1L;
 
     /** The thread holding the write lock, or null. */
@@ -1199,6 +1304,9 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
 
     /** The thread running a user function under the write lock, or null. */
     Thread functionOwner;
+
+    /** How many write(...) sections writeOwner is inside (they nest). */
+    int sections;
   }
 
   /* ---------------- Read regions -------------- */
@@ -1261,23 +1369,33 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   /* ---------------- Serialization -------------- */
 
   /**
-   * Serializes an atomic snapshot of the mappings through a proxy that rebuilds the map with its
-   * public operations.
+   * Writes the mappings of an atomic snapshot, taken under the read lock.
    *
-   * @return the serialization proxy
+   * @param out the stream
+   * @throws IOException if the stream fails
+   * @serialData the fields of this class (none), then the number of mappings (int), then each
+   *     mapping's key and value (Objects)
    */
-  private Object writeReplace() {
-    return new SerializedMap(SerializedMap.Kind.READ_WRITE_LOCK, this);
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    MapSerialization.writeMappings(out, snapshot());
   }
 
   /**
-   * Refuses a stream that bypasses the proxy.
+   * Rebuilds the map from the mappings {@link #writeObject} wrote, with the default capacity; of
+   * a repeated key (which only a crafted stream holds), the later value wins.
    *
    * @param in the stream
-   * @throws InvalidObjectException always
+   * @throws IOException if the stream fails, or holds a negative count, a null key or value, or
+   *     fewer mappings than its count ({@link java.io.InvalidObjectException})
+   * @throws ClassNotFoundException if the class of a key or value cannot be found
    */
-  private void readObject(ObjectInputStream in) throws InvalidObjectException {
-    throw new InvalidObjectException("ReadWriteLockMap is deserialized through its proxy");
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    // Before reading any key or value: one that refers back to this map finds it usable.
+    init(DEFAULT_CAPACITY);
+    Object[] pairs = MapSerialization.readMappings(in);
+    putPairs(pairs, pairs.length);
   }
 
   /* ---------------- VarHandle mechanics -------------- */

@@ -1,7 +1,9 @@
 package io.github.cmaps;
 
+import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -13,7 +15,6 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.locks.StampedLock;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -36,11 +37,16 @@ import java.util.function.Function;
  *       after it.</li>
  *   <li><em>What blocks what.</em> A write locks exactly one stripe, so it waits only for
  *       another write to, or a locked read of, the <b>same stripe</b>. A read first runs
- *       optimistically without a lock; only when a writer is in the stripe at that moment does it
- *       wait for that writer, under the stripe's read lock. A long function passed to {@code
- *       compute}, {@code computeIfAbsent}, {@code computeIfPresent}, {@code merge} or {@code
- *       replaceAll} therefore stalls the readers and writers of its stripe (about
- *       {@code 1/stripes} of the keys), never the rest of the map.</li>
+ *       optimistically without a lock. <b>A read never waits for a user function running on
+ *       another thread</b>: while a writer runs a function passed to {@code compute}, {@code
+ *       computeIfAbsent}, {@code computeIfPresent}, {@code merge} or {@code replaceAll}, it
+ *       leaves its stripe's table untouched, and a read goes ahead and returns the state before
+ *       that call (which takes effect only when the function returns). So a function of one map
+ *       may read another map whose function reads the first, without deadlock. A read only
+ *       retries (spinning, then yielding, then parking up to a millisecond at a time) while a
+ *       plain write is in its stripe, and never queues for the lock. A long function therefore
+ *       stalls the writers of its stripe (about {@code 1/stripes} of the keys), never a reader
+ *       and never the rest of the map.</li>
  *   <li><em>Bulk operations are not atomic.</em> They visit the stripes one at a time, never
  *       holding two stripe locks at once: {@link #putAll} is a sequence of {@code put}s, {@link
  *       #clear} empties one stripe after the other (a concurrent {@code put} may survive it), and
@@ -63,15 +69,23 @@ import java.util.function.Function;
  *       at most once per call, under the key's stripe lock, and the whole call is atomic. If it
  *       throws, the exception reaches the caller, the map is unchanged and the lock released.
  *       A function may read the map: reads of its own stripe see the state before the call,
- *       reads of other stripes never block on a lock (they read that stripe's table without
- *       one and validate the answer, spinning at most while a plain write in that stripe
- *       finishes), and stay linearizable. A function <b>must not write to the map</b>, to any key: such a write
+ *       and no read, of this map or of another cmaps map, waits for a function (above). A
+ *       function <b>must not write to the map</b>, to any key: such a write
  *       throws {@link IllegalStateException} and changes nothing, instead of deadlocking on its
  *       own stripe or against another thread's function.</li>
  * </ul>
  *
- * <p><b>Note:</b> serialization keeps the mappings, not the stripe count: a deserialized map has
- * the default number of stripes for the machine that reads it.
+ * <p><b>Serialization</b> writes the stripe count and the mappings, never a lock or table: the
+ * number of stripes, the number of mappings, then each key and value, as one traversal (a
+ * snapshot of one stripe at a time, described above) returns them, so a map written while other
+ * threads write to it is written the way its iterators see it. A deserialized map has the same
+ * number of stripes and the default initial capacity. Reading stores the pairs in stream order,
+ * so of a key that a crafted stream repeats the later value wins. Subclasses round-trip: their own
+ * serializable fields are written after the mappings and restored, and reading stores the
+ * mappings without calling overridable methods such as {@code put}. Keys and values that refer to
+ * the map come back referring to the deserialized map. A stream with a bad stripe count, a null
+ * key or value, a negative count or fewer mappings than its count is rejected with {@link
+ * java.io.InvalidObjectException}.
  *
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
@@ -84,7 +98,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    *
    *   stripes[]:  [ S0 | S1 | ... | S(n-1) ]        n = a power of two, fixed
    *                  |
-   *                  S = StampedLock + OpenTable + count
+   *                  S = FunctionLock (a StampedLock + functionSeq) + OpenTable + count
    *
    *   h = OpenTable.hash(key)      (hashCode * golden ratio: its high bits depend on all bits)
    *   stripe = h >>> (32 - log2 n) (the TOP log2 n bits; masked, so that n = 1 works: a shift
@@ -119,17 +133,21 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * Read path. tryOptimisticRead, then OpenTable.find on the stripe's table (getAcquire of the
    * table reference, then find's own acquire loads), then validate. find is safe racing a
    * writer: it terminates and never throws. If validate fails (a writer came in), the value
-   * found is discarded and the optimistic read retried a few times (see Spinning), then redone
-   * under the read lock (getOwned). So a read returns only a validated value, or one read under
-   * the lock.
+   * found is discarded and the read goes on in FunctionLock.readWithoutWaiting (see its
+   * Overview): if the holder runs a user function (functionSeq odd; the table is untouched
+   * until it returns), the probe is redone and kept if functionSeq did not change; against a
+   * plain writer the optimistic read is retried (see Spinning), later also with tryReadLock,
+   * which never queues. So a read returns only a validated value, or one read under a read lock
+   * it got at once, and never waits for a function or queues behind a writer that may run one.
    *
    * Write path. writeLock on the key's stripe, OpenTable's owner operations (getOwned,
    * putOwned, replaceOwned: plain probes ordered by the lock, slot stores published with
    * release stores for the optimistic readers), the count updated with setRelease, unlockWrite.
    *
-   * Spinning. A reader that finds a writer in its stripe retries its optimistic read SPINS
-   * times with Thread.onSpinWait before it takes the read lock: a stripe is held for a probe or
-   * two, and a retry writes nothing shared. A writer does not spin: it calls writeLock at once
+   * Spinning. A reader that finds a plain writer in its stripe retries its optimistic read
+   * FunctionLock.SPINS times with Thread.onSpinWait before it also tries tryReadLock and backs
+   * off (yield, then parkNanos): a stripe is held for a probe or two, and a retry writes nothing
+   * shared. A writer does not spin: it calls writeLock at once
    * (StampedLock spins a little by itself before parking). Measured on an idle 2-core machine
    * (WriteHeavyBenchmark.mergeHotKey, 2 threads on 16 hot keys, 2 forks), 64 tryWriteLock
    * attempts first gave 12.6 ops/us against 14.2 without: a spinning writer grabs the stripe the
@@ -147,24 +165,28 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * stripe would deadlock on itself, and one that wrote to another stripe could deadlock against
    * a second thread doing the reverse. So while a thread runs a user function, a per-thread
    * scope (RUNNING, a ThreadLocal chain of the maps whose functions the thread is inside) marks
-   * it, every write checks it first and throws IllegalStateException, and every read or
-   * traversal that would have to wait for a lock reads without one instead (readQuietly). It
-   * cannot simply probe a stripe that a writer holds, because stripe tables reuse dead slots
-   * (see OpenTable): a racing probe may pair a key with another key's value. So it validates:
-   * an optimistic read where it can get one; else, if the holder is running a user function
-   * (the stripe's functionSeq is odd: the table stays untouched until it returns, because the
-   * function may not write), a read checked against functionSeq, a sequence lock over the
-   * function's run; else it spins until the holder, a plain write that waits for nothing, leaves.
-   * The own stripe is such a case: we hold its lock and run a function. A thread thus never
+   * it, and every write checks it first and throws IllegalStateException. Reads need no such
+   * check: no read waits for a lock (FunctionLock.readWithoutWaiting). A read cannot simply
+   * probe a stripe that a writer holds, because stripe tables reuse dead slots (see
+   * OpenTable): a racing probe may pair a key with another key's value. So it validates: an
+   * optimistic read where it can get one; else, if the holder is running a user function (the
+   * stripe's functionSeq is odd: the table stays untouched until it returns, because putLocked
+   * and replaceLocked run only after the function, replaceAll stores its new values only after
+   * the stripe's last function, and the function may not write), a read checked against
+   * functionSeq, a sequence lock over the function's run; else it retries until the holder, a
+   * plain write that waits for nothing, leaves (or a tryReadLock succeeds). A function reading
+   * its own stripe is such a case: we hold its lock and run a function. A thread thus never
    * waits for a lock while holding one, and never runs user code while holding two.
    *
    * Iteration. A cursor (StripeCursor) chains one OpenTable cursor per stripe, fetching each
    * when it gets there: a snapshot of the stripe's table (a copy of its array plus its immutable
-   * overflow root) taken optimistically and validated, or under the read lock, so it holds at
-   * most one stripe lock, briefly, and calls no user code with it held. Inside a user function
-   * the snapshot is taken by readQuietly instead.
+   * overflow root) taken optimistically and validated, else through readWithoutWaiting, so it
+   * holds at most one stripe lock (a read lock got at once), briefly, and calls no user code
+   * with it held.
    * forEach, containsValue, equals, hashCode, toString and serialization all use this
-   * traversal.
+   * traversal. Serialization writes the stripe count, then the count and pairs of one traversal
+   * (MapSerialization); readObject rebuilds the stripes and stores the pairs through the private
+   * put, never an overridable method.
    *
    * File organization: construction, stripes and function scopes, reads, writes, the compute
    * family, bulk operations, traversal and views, Object methods, serialization, VarHandle
@@ -185,35 +207,27 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   /** Stripes per processor the default aims at, rounded up to a power of two. */
   static final int DEFAULT_STRIPES_PER_CPU = 16;
 
-  /**
-   * Optimistic read attempts on a stripe that a writer holds before a reader takes the read
-   * lock; none on a single processor, where the holder cannot run meanwhile. The count is JDK
-   * 7's segment scan count.
+  /*
+   * The fields init sets (stripes, stripeShift, stripeMask, tableCapacity, viewSource) are not
+   * final because readObject sets them too: constructors and field initialisers do not run for a
+   * deserialized map. So a map, like any object with non-final fields, must be safely published
+   * (a final or volatile field, a concurrent collection, Thread.start) before another thread
+   * uses it. Hot paths read them as plain fields, which is what HotSpot makes of final instance
+   * fields in ordinary classes anyway.
    */
-  static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 64 : 0;
 
-  private final transient Stripe[] stripes;
+  private transient Stripe[] stripes;
 
   /** 32 - log2(stripes); with one stripe 32, which is harmless because of stripeMask. */
-  private final transient int stripeShift;
+  private transient int stripeShift;
 
   /** stripes - 1. */
-  private final transient int stripeMask;
+  private transient int stripeMask;
 
   /** The capacity of a stripe's table when the map is created or cleared. */
-  private final transient int tableCapacity;
+  private transient int tableCapacity;
 
-  private final transient Views.Source<K, V> viewSource = new Views.Source<>() {
-    @Override
-    public ConcurrentMap<K, V> map() {
-      return StripedLockMap.this;
-    }
-
-    @Override
-    public Views.Cursor cursor() {
-      return new StripeCursor();
-    }
-  };
+  private transient Views.Source<K, V> viewSource;
 
   private transient Set<K> keySetView;
   private transient Collection<V> valuesView;
@@ -254,19 +268,43 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     if (initialCapacity < 0) {
       throw new IllegalArgumentException("negative initial capacity: " + initialCapacity);
     }
-    if (stripes < 1 || stripes > MAX_STRIPES || Integer.bitCount(stripes) != 1) {
+    if (!isValidStripeCount(stripes)) {
       throw new IllegalArgumentException(
           "stripes must be a power of two from 1 to " + MAX_STRIPES + ": " + stripes);
     }
+    init(initialCapacity, stripes);
+  }
+
+  private static boolean isValidStripeCount(int stripes) {
+    return stripes >= 1 && stripes <= MAX_STRIPES && Integer.bitCount(stripes) == 1;
+  }
+
+  /**
+   * Sets up an empty map, given valid arguments: the constructors' work, shared with
+   * readObject.
+   */
+  private void init(int initialCapacity, int stripes) {
     // A quarter more than the even share: stripes fill unevenly.
     long share = ((long) initialCapacity + stripes - 1) / stripes;
     this.tableCapacity = OpenTable.capacityFor((int) Math.min(share + (share >>> 2), 1 << 30));
-    this.stripes = new Stripe[stripes];
+    Stripe[] all = new Stripe[stripes];
     for (int i = 0; i < stripes; i++) {
-      this.stripes[i] = new Stripe(newTable(tableCapacity, stripes));
+      all[i] = new Stripe(newTable(tableCapacity, stripes));
     }
+    this.stripes = all;
     this.stripeShift = 32 - Integer.numberOfTrailingZeros(stripes);
     this.stripeMask = stripes - 1;
+    this.viewSource = new Views.Source<>() {
+      @Override
+      public ConcurrentMap<K, V> map() {
+        return StripedLockMap.this;
+      }
+
+      @Override
+      public Views.Cursor cursor() {
+        return new StripeCursor();
+      }
+    };
   }
 
   /**
@@ -305,9 +343,10 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
 
   /**
    * One stripe: its lock (the stripe is the lock), its table and its count. Never serialized:
-   * the map serializes through a proxy, so the fields are transient only to say so.
+   * the map's stripes field is transient (the map writes its stripe count and mappings), so the
+   * fields are transient only to say so.
    */
-  static final class Stripe extends StampedLock {
+  static final class Stripe extends FunctionLock {
     private static final long serialVersionUID = 1L;
 
     /**
@@ -319,17 +358,8 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     /** Live mappings. Written under the write lock with setRelease; read by size() with getAcquire. */
     transient int count;
 
-    /**
-     * Odd while a user function runs under this stripe's write lock, even otherwise; changed
-     * only by the lock holder. While it is odd the holder leaves the table alone (the function
-     * may not write to this map), so a reader inside another function of this map, who must not
-     * wait for the lock, can read the table and keep the answer if the sequence is unchanged
-     * afterwards: a sequence lock whose quiet period is the function's run. See readQuietly.
-     */
-    transient int functionSeq;
-
     Stripe(OpenTable table) {
-      this.table = table; // published with the map by the final field 'stripes'
+      this.table = table; // published with the map (see the note on the fields init sets)
     }
 
     OpenTable getTableAcquire() {
@@ -346,33 +376,6 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
 
     void setCountRelease(int c) {
       COUNT.setRelease(this, c); // pairs with getCountAcquire
-    }
-
-    /** Under the write lock, just before a user function runs: the sequence becomes odd. */
-    void beginFunction() {
-      // Release: a reader that loads the odd value (getAcquire in functionSeqAcquire) sees the
-      // table as the function found it.
-      FUNCTION_SEQ.setRelease(this, functionSeq + 1);
-    }
-
-    /**
-     * Under the write lock, after the function returned and before the table is written: the
-     * sequence becomes even. The fence keeps the table stores that follow from becoming visible
-     * before it, so a reader who saw any of them finds the sequence changed on its recheck (the
-     * writer half of StampedLock's own validate protocol, where the CAS on its state fences).
-     */
-    void endFunction() {
-      FUNCTION_SEQ.setVolatile(this, functionSeq + 1);
-      VarHandle.storeStoreFence();
-    }
-
-    int functionSeqAcquire() {
-      return (int) FUNCTION_SEQ.getAcquire(this); // pairs with setRelease in beginFunction
-    }
-
-    /** The recheck: the caller issued acquireFence after its table loads. */
-    int functionSeqOpaque() {
-      return (int) FUNCTION_SEQ.getOpaque(this);
     }
 
     /** The stripe's write lock, without a spin of our own (see Spinning in the Overview). */
@@ -454,42 +457,12 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     }
   }
 
-  /**
-   * Reads stripe {@code s}'s table without ever waiting for its lock, for a thread inside one of
-   * this map's functions (waiting could deadlock: it may hold this or another stripe's lock).
-   * The answer counts only if no write overlapped the read: an optimistic read that validates,
-   * or, while a user function runs under the stripe's write lock (the holder leaves the table
-   * alone meanwhile), a read inside that run, checked with the stripe's functionSeq. A stripe held
-   * by any other write is waited out by spinning: that writer runs no user code and waits for
-   * nothing, so it leaves within a probe or a rebuild.
-   */
-  private static <R> R readQuietly(Stripe s, Function<OpenTable, R> read) {
-    for (;;) {
-      long stamp = s.tryOptimisticRead();
-      if (stamp != 0L) {
-        R r = read.apply(s.getTableAcquire());
-        if (s.validate(stamp)) {
-          return r;
-        }
-      } else {
-        int seq = s.functionSeqAcquire();
-        if ((seq & 1) != 0) {
-          R r = read.apply(s.getTableAcquire());
-          VarHandle.acquireFence(); // the table loads above are ordered before the recheck
-          if (s.functionSeqOpaque() == seq) {
-            return r;
-          }
-        }
-      }
-      Thread.onSpinWait();
-    }
-  }
-
   /* ---------------- Reads -------------- */
 
   /**
-   * The value of {@code key}, or null: optimistically without a lock, else (a writer was in the
-   * stripe) under the read lock, or without a lock from inside a function of this map.
+   * The value of {@code key}, or null: optimistically without a lock; else (a writer is in the
+   * stripe) through {@link FunctionLock#readWithoutWaiting}, which never waits for a user
+   * function and never queues for the lock.
    */
   @SuppressWarnings("unchecked")
   private V read(Object key) {
@@ -502,25 +475,9 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
         return (V) v;
       }
     }
-    if (inFunction()) {
-      return (V) readQuietly(s, t -> t.find(key, h));
-    }
-    for (int i = SPINS; i > 0; i--) { // a writer is in: it usually leaves within a few probes
-      Thread.onSpinWait();
-      stamp = s.tryOptimisticRead();
-      if (stamp != 0L) {
-        Object v = s.getTableAcquire().find(key, h);
-        if (s.validate(stamp)) {
-          return (V) v;
-        }
-      }
-    }
-    stamp = s.readLock();
-    try {
-      return (V) s.table.getOwned(key, h);
-    } finally {
-      s.unlockRead(stamp);
-    }
+    return (V) s.readWithoutWaiting(
+        () -> s.getTableAcquire().find(key, h), // racy probe, validated by readWithoutWaiting
+        () -> s.table.getOwned(key, h)); //        under the read lock: plain, ordered by it
   }
 
   /**
@@ -893,6 +850,15 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
       pairs[n++] = Objects.requireNonNull(e.getKey());
       pairs[n++] = Objects.requireNonNull(e.getValue());
     }
+    putPairs(pairs, n);
+  }
+
+  /**
+   * Puts the first {@code n} elements of {@code pairs} (key at 2i, value at 2i + 1, none null),
+   * in order, so a later pair of a key wins. The body of putAll and readObject; never calls an
+   * overridable method.
+   */
+  private void putPairs(Object[] pairs, int n) {
     checkNotInFunction();
     for (int i = 0; i < n; i += 2) {
       @SuppressWarnings("unchecked")
@@ -982,8 +948,9 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   /* ---------------- Traversal and views -------------- */
 
   /**
-   * A cursor over a snapshot of stripe {@code s}: taken optimistically and validated, else under
-   * the read lock. Inside a function of this map, where waiting could deadlock, by readQuietly.
+   * A cursor over a snapshot of stripe {@code s}: taken optimistically and validated, else
+   * through {@link FunctionLock#readWithoutWaiting} (during a function's run, or under a read
+   * lock that was free at that instant), never waiting for a user function.
    */
   private OpenTable.Cursor snapshotOf(Stripe s) {
     long stamp = s.tryOptimisticRead();
@@ -993,15 +960,8 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
         return c;
       }
     }
-    if (inFunction()) {
-      return readQuietly(s, OpenTable::snapshotCursor);
-    }
-    stamp = s.readLock();
-    try {
-      return s.table.snapshotCursor();
-    } finally {
-      s.unlockRead(stamp);
-    }
+    return s.readWithoutWaiting(
+        () -> s.getTableAcquire().snapshotCursor(), () -> s.table.snapshotCursor());
   }
 
   /** The traversal: one stripe snapshot after another, each taken when the cursor gets there. */
@@ -1138,37 +1098,53 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   /* ---------------- Serialization -------------- */
 
   /**
-   * Serializes the mappings of a weakly consistent traversal through a proxy that rebuilds the
-   * map with its public operations (and the default stripe count).
+   * Writes the stripe count and the mappings of one weakly consistent traversal (a snapshot of
+   * one stripe at a time).
    *
-   * @return the serialization proxy
+   * @param out the stream
+   * @throws IOException if the stream fails
+   * @serialData the fields of this class (none), the number of stripes (int), then the number of
+   *     mappings (int), then each mapping's key and value (Objects)
    */
-  private Object writeReplace() {
-    return new SerializedMap(SerializedMap.Kind.STRIPED_LOCK, this);
+  private void writeObject(ObjectOutputStream out) throws IOException {
+    out.defaultWriteObject();
+    out.writeInt(stripes.length);
+    MapSerialization.writeMappings(out, new StripeCursor());
   }
 
   /**
-   * Refuses a stream that bypasses the proxy.
+   * Rebuilds the map from what {@link #writeObject} wrote: the same stripe count, the default
+   * capacity, the mappings; of a repeated key (which only a crafted stream holds), the later
+   * value wins.
    *
    * @param in the stream
-   * @throws InvalidObjectException always
+   * @throws IOException if the stream fails, or holds a stripe count that is not a power of two
+   *     from 1 to {@link #MAX_STRIPES}, a negative mapping count, a null key or value, or fewer
+   *     mappings than its count ({@link InvalidObjectException})
+   * @throws ClassNotFoundException if the class of a key or value cannot be found
    */
-  private void readObject(ObjectInputStream in) throws InvalidObjectException {
-    throw new InvalidObjectException("StripedLockMap is deserialized through its proxy");
+  private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+    in.defaultReadObject();
+    int stripeCount = in.readInt();
+    if (!isValidStripeCount(stripeCount)) {
+      throw new InvalidObjectException("bad stripe count: " + stripeCount);
+    }
+    // Before reading any key or value: one that refers back to this map finds it usable.
+    init(DEFAULT_CAPACITY, stripeCount);
+    Object[] pairs = MapSerialization.readMappings(in);
+    putPairs(pairs, pairs.length);
   }
 
   /* ---------------- VarHandle mechanics -------------- */
 
   private static final VarHandle TABLE;
   private static final VarHandle COUNT;
-  private static final VarHandle FUNCTION_SEQ;
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
       TABLE = l.findVarHandle(Stripe.class, "table", OpenTable.class);
       COUNT = l.findVarHandle(Stripe.class, "count", int.class);
-      FUNCTION_SEQ = l.findVarHandle(Stripe.class, "functionSeq", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }

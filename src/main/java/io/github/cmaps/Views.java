@@ -2,6 +2,7 @@ package io.github.cmaps;
 
 import java.util.AbstractCollection;
 import java.util.AbstractSet;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -9,12 +10,22 @@ import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 /**
  * The {@code keySet()}, {@code values()} and {@code entrySet()} views shared by the cmaps maps.
  * Every view writes through to its map by calling the map's own atomic operations, so a view is
  * exactly as thread-safe as the map; iteration comes from the map's {@link Source}, which decides
  * how consistent it is (a snapshot, or weakly consistent).
+ *
+ * <p>Removal by value. A view that removes mappings because of their values ({@code
+ * values().removeIf}, {@code removeAll}, {@code retainAll}, {@code remove}; the same on {@code
+ * entrySet()}; {@code Iterator.remove} of either) removes a key only if it still maps to the value
+ * that was tested, with the map's {@code remove(key, value)}. Another thread may have replaced
+ * the value after the traversal read it, and the new value was never tested: removing it would
+ * lose that update ({@code ConcurrentHashMap} fixed the same race in JDK-8078645). Key-set
+ * removals test only keys and remove unconditionally.
  */
 final class Views {
 
@@ -84,13 +95,28 @@ final class Views {
       return (V) cursor.value();
     }
 
-    /** Removes the key last returned, whatever it maps to now (as ConcurrentHashMap does). */
+    /**
+     * The value the element last returned stands for, if removal is conditional on it (values
+     * and entries), or null to remove the key whatever it maps to (keys).
+     */
+    abstract V lastValue();
+
+    /**
+     * Removes the mapping of the element last returned: a key-set iterator removes the key
+     * whatever it maps to now (as ConcurrentHashMap does); a values or entry-set iterator removes
+     * it only if it still maps to the value returned (see the class comment).
+     */
     @Override
     public final void remove() {
       if (lastKey == null) {
         throw new IllegalStateException("next() not called, or remove() already called");
       }
-      source.map().remove(lastKey);
+      V v = lastValue();
+      if (v == null) {
+        source.map().remove(lastKey);
+      } else {
+        source.map().remove(lastKey, v);
+      }
       lastKey = null;
     }
   }
@@ -104,9 +130,16 @@ final class Views {
     public K next() {
       return nextKey();
     }
+
+    @Override
+    V lastValue() {
+      return null;
+    }
   }
 
   static final class ValueIterator<K, V> extends BaseIterator<K, V, V> {
+    private V last;
+
     ValueIterator(Source<K, V> source) {
       super(source);
     }
@@ -114,11 +147,18 @@ final class Views {
     @Override
     public V next() {
       nextKey();
-      return currentValue();
+      return last = currentValue();
+    }
+
+    @Override
+    V lastValue() {
+      return last;
     }
   }
 
   static final class EntryIterator<K, V> extends BaseIterator<K, V, Map.Entry<K, V>> {
+    private WriteThroughEntry<K, V> last;
+
     EntryIterator(Source<K, V> source) {
       super(source);
     }
@@ -126,8 +166,31 @@ final class Views {
     @Override
     public Map.Entry<K, V> next() {
       K k = nextKey();
-      return new WriteThroughEntry<>(k, currentValue(), source.map());
+      return last = new WriteThroughEntry<>(k, currentValue(), source.map());
     }
+
+    @Override
+    V lastValue() {
+      return last.getValue(); // after a setValue through the entry, the value it set
+    }
+  }
+
+  /**
+   * Removes each mapping that {@code test} accepts, on condition that the key still maps to the
+   * value tested (see the class comment). True if any mapping was removed.
+   */
+  @SuppressWarnings("unchecked")
+  static <K, V> boolean removeMappingsIf(Source<K, V> source, BiPredicate<K, V> test) {
+    ConcurrentMap<K, V> map = source.map();
+    boolean removed = false;
+    for (Cursor c = source.cursor(); c.advance(); ) {
+      K k = (K) c.key();
+      V v = (V) c.value();
+      if (test.test(k, v) && map.remove(k, v)) {
+        removed = true;
+      }
+    }
+    return removed;
   }
 
   /**
@@ -254,6 +317,40 @@ final class Views {
       return source.map().containsValue(o);
     }
 
+    /** Removes one mapping to a value equal to {@code o}, if it still maps to it. */
+    @Override
+    @SuppressWarnings("unchecked")
+    public boolean remove(Object o) {
+      if (o == null) {
+        return false;
+      }
+      ConcurrentMap<K, V> map = source.map();
+      for (Cursor c = source.cursor(); c.advance(); ) {
+        if (o.equals(c.value()) && map.remove(c.key(), c.value())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    @Override
+    public boolean removeIf(Predicate<? super V> filter) {
+      Objects.requireNonNull(filter);
+      return removeMappingsIf(source, (k, v) -> filter.test(v));
+    }
+
+    @Override
+    public boolean removeAll(Collection<?> c) {
+      Objects.requireNonNull(c);
+      return removeMappingsIf(source, (k, v) -> c.contains(v));
+    }
+
+    @Override
+    public boolean retainAll(Collection<?> c) {
+      Objects.requireNonNull(c);
+      return removeMappingsIf(source, (k, v) -> !c.contains(v));
+    }
+
     @Override
     public void clear() {
       source.map().clear();
@@ -312,6 +409,25 @@ final class Views {
       Object k = e.getKey();
       Object v = e.getValue();
       return k != null && v != null && source.map().remove(k, v);
+    }
+
+    @Override
+    public boolean removeIf(Predicate<? super Map.Entry<K, V>> filter) {
+      Objects.requireNonNull(filter);
+      ConcurrentMap<K, V> map = source.map();
+      return removeMappingsIf(source, (k, v) -> filter.test(new WriteThroughEntry<>(k, v, map)));
+    }
+
+    @Override
+    public boolean removeAll(Collection<?> c) {
+      Objects.requireNonNull(c);
+      return removeMappingsIf(source, (k, v) -> c.contains(Map.entry(k, v)));
+    }
+
+    @Override
+    public boolean retainAll(Collection<?> c) {
+      Objects.requireNonNull(c);
+      return removeMappingsIf(source, (k, v) -> !c.contains(Map.entry(k, v)));
     }
 
     @Override

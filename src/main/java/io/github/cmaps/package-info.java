@@ -23,6 +23,10 @@
  *       release store or by the unlock).</li>
  *   <li>{@code getVolatile}/{@code setVolatile}/{@code compareAndSet}: sequentially consistent;
  *       used where a total order is needed.</li>
+ *   <li>{@code getOpaque} after {@code VarHandle.acquireFence()}, paired with a {@code
+ *       setVolatile} followed by {@code VarHandle.storeStoreFence()}: the recheck of a sequence
+ *       lock ({@code FunctionLock}'s {@code functionSeq}), the protocol of {@code
+ *       StampedLock.validate}.</li>
  * </ul>
  * Each such access in the sources says in a comment which access it pairs with.
  *

@@ -104,18 +104,21 @@ class LockFreeReadMapTest {
   }
 
   /**
-   * Negative control for the two tests above: the same stalled writer on a map whose readers
-   * take a lock does block them, so those tests would fail if reads waited for writers.
+   * Negative control for the two tests above: the same stalled writer, in the one place where a
+   * map's readers do wait for it (a {@link ReadWriteLockMap#write} section, whose readers wait by
+   * design; a stalled {@code compute} function no longer blocks that map's readers), does block
+   * them, so those tests would fail if reads waited for writers.
    */
   @Test
-  void readersOfAReadWriteLockMapDoWaitForAStalledWriter() throws Exception {
+  void readersOfAReadWriteLockMapDoWaitForAStalledWriteSection() throws Exception {
     ReadWriteLockMap<Integer, String> map = new ReadWriteLockMap<>();
     for (int i = 0; i < 1_000; i++) {
       map.put(i, "v" + i);
     }
     CountDownLatch inFunction = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    Future<String> writer = pool.submit(() -> map.compute(7, (k, v) -> {
+    Future<String> writer = pool.submit(() -> map.write(m -> {
+      m.put(7, "new");
       inFunction.countDown();
       awaitUninterruptibly(release);
       return "new";
@@ -229,6 +232,70 @@ class LockFreeReadMapTest {
     assertThat(reads.get()).isGreaterThan(before.length);
   }
 
+  /* ---------------- putAll and lock-free swaps -------------- */
+
+  /** A key equal by name whose equals, called by the thread named, runs a hook once. */
+  static final class HookKey {
+    final String name;
+    volatile Thread hookThread;
+    volatile Runnable hook;
+
+    HookKey(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      Runnable h = hook;
+      if (h != null && Thread.currentThread() == hookThread) {
+        hook = null;
+        h.run();
+      }
+      return o instanceof HookKey && ((HookKey) o).name.equals(name);
+    }
+  }
+
+  /**
+   * The documented limit of putAll: it holds the writer lock, but a put of a present key swaps
+   * without it, so two puts (A then B) by another thread can land between putAll's stores of A
+   * and B. Final state A=w, B=p: no order of putAll as one atomic step and the two puts gives
+   * it. Staged exactly: the puts run while putAll is looking up B.
+   */
+  @Test
+  void putAllIsNotAtomicWithRespectToLockFreeSwaps() throws Exception {
+    LockFreeReadMap<HookKey, String> map = new LockFreeReadMap<>();
+    HookKey a = new HookKey("A");
+    HookKey b = new HookKey("B");
+    map.put(a, "0");
+    map.put(b, "0");
+    HookKey b2 = new HookKey("B"); // putAll's copy of B: its equals runs the other thread's puts
+    b2.hookThread = Thread.currentThread();
+    b2.hook = () -> {
+      Thread other = new Thread(() -> {
+        map.put(a, "w");
+        map.put(b, "w");
+      });
+      other.start();
+      try {
+        other.join(10_000);
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      assertThat(other.isAlive()).as("lock-free puts do not wait for putAll's lock").isFalse();
+    };
+    java.util.Map<HookKey, String> batch = new java.util.LinkedHashMap<>();
+    batch.put(new HookKey("A"), "p");
+    batch.put(b2, "p");
+    map.putAll(batch);
+    assertThat(map.get(a)).isEqualTo("w");
+    assertThat(map.get(b)).isEqualTo("p");
+  }
+
   /* ---------------- Removed mappings are garbage -------------- */
 
   @Test
@@ -264,6 +331,49 @@ class LockFreeReadMapTest {
     keys.clear();
     assertThat(map).hasSize(100);
     assertAllCleared(refs);
+  }
+
+  /**
+   * A resize that stops half-way (no more writes to finish it) must not keep removed keys alive:
+   * before the fix, the table being migrated still held every removed key in its key slot (the
+   * value slot said MOVED), reachable from the map until some later write ended the resize.
+   */
+  @Test
+  void removedKeysBecomeUnreachableWhileAResizeIsStuckHalfWay() throws Exception {
+    // Incremental resizes of every table, one slot per write: a resize lasts many writes.
+    LockFreeReadMap<Object, Object> map = new LockFreeReadMap<>(16, 0, 1);
+    List<WeakReference<Object>> refs = new ArrayList<>();
+    List<Object> gone = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      Object key = new StringBuilder("gone").append(i).toString();
+      Object value = new Object();
+      map.put(key, value);
+      gone.add(key);
+      refs.add(new WeakReference<>(key));
+      refs.add(new WeakReference<>(value));
+    }
+    int i = 0;
+    while (!map.resizeInProgress()) {
+      map.put("keep" + i++, i);
+    }
+    // Remove in every way the API offers; each write migrates one more slot, not all of them.
+    for (int j = 0; j < gone.size(); j++) {
+      Object k = gone.get(j);
+      switch (j) {
+        case 0 -> map.remove(k);
+        case 1 -> map.remove(k, map.get(k));
+        case 2 -> map.computeIfPresent(k, (kk, v) -> null);
+        case 3 -> map.compute(k, (kk, v) -> null);
+        case 4 -> map.merge(k, "x", (a, b) -> null);
+        case 5 -> map.keySet().remove(k);
+        default -> map.entrySet().removeIf(e -> e.getKey() == k);
+      }
+    }
+    gone.clear();
+    assertThat(map.resizeInProgress()).as("still half-way through the resize").isTrue();
+    assertThat(map).hasSize(i);
+    assertAllCleared(refs);
+    assertThat(map.resizeInProgress()).isTrue();
   }
 
   @Test

@@ -429,6 +429,49 @@ class ReadWriteLockMapTest {
     assertThat(seen.get()).isEqualTo(11);
   }
 
+  /**
+   * A function run inside a write section (a compute called from the section) must not let
+   * readers in as a function outside a section does: the section's earlier writes would be seen
+   * half done. The reader of "a" waits for the whole section and sees both of its writes.
+   */
+  @Test
+  void functionInsideAWriteSectionDoesNotLetReadersSeeTheSectionHalfDone() throws Exception {
+    ReadWriteLockMap<String, Integer> map = abc();
+    java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Thread section = new Thread(() -> map.write(m -> {
+      m.put("a", 10);
+      map.compute("b", (k, v) -> {
+        inside.countDown();
+        try {
+          release.await(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return 20;
+      });
+      return null;
+    }));
+    section.setDaemon(true);
+    section.start();
+    try {
+      assertThat(inside.await(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+          .isTrue();
+      java.util.concurrent.FutureTask<List<Integer>> read = new java.util.concurrent.FutureTask<>(
+          () -> List.of(map.get("a"), map.get("b"), map.size()));
+      Thread reader = new Thread(read);
+      reader.setDaemon(true);
+      reader.start();
+      Thread.sleep(300);
+      assertThat(read.isDone()).as("the reader waits for the section").isFalse();
+      release.countDown();
+      assertThat(read.get(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+          .containsExactly(10, 20, 3);
+    } finally {
+      release.countDown();
+    }
+  }
+
   @Test
   void functionReadsTheMapThroughEveryReadOperationWithoutDeadlock() {
     ReadWriteLockMap<String, Integer> map = abc();
