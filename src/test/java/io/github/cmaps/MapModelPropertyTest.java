@@ -91,7 +91,7 @@ class MapModelPropertyTest {
   private static final int MAX_ACTIONS = Integer.getInteger("cmaps.properties.actions", 60);
 
   static final long DEFAULT_SEED = 20_261_203L;
-  static final int DEFAULT_TRIES = 40;
+  static final int DEFAULT_TRIES = 150;
 
   /** The seed of try 0; try {@code i} uses this + {@code i}. */
   private static final long BASE_SEED = Long.getLong("cmaps.properties.seed", DEFAULT_SEED);
@@ -352,9 +352,6 @@ class MapModelPropertyTest {
             at += chunk;
           }
         }
-        if (chunk > steps.size()) {
-          chunk = Math.max(2, Integer.highestOneBit(steps.size()) * 2);
-        }
       }
       return any;
     }
@@ -415,7 +412,7 @@ class MapModelPropertyTest {
       b.append("\nShrunk from ").append(first.step() + 1).append(" to ").append(steps.size())
           .append(" steps in ").append(runs).append(" runs, ").append(nanos / 1_000_000)
           .append(" ms").append(outOfTime ? " (the time budget ran out)" : "")
-          .append("; each step runs on a fresh map and model:");
+          .append(", run in order on a fresh map and model:");
       for (int i = 0; i < steps.size(); i++) {
         b.append("\n  ").append(i + 1).append(". ").append(steps.get(i));
       }
@@ -548,10 +545,7 @@ class MapModelPropertyTest {
                   s -> s.map.merge(s.key(key), val, f.merging())));
         })
         // Whole-map operations.
-        .add(1, pair.list(6).injectNull(0.05).map(pairs -> {
-          String what = "putAll(" + (pairs == null ? "null" : describe(pairs)) + ")";
-          return step(what, r -> r.putAll(what, pairs));
-        }))
+        .add(1, pair.list(6).injectNull(0.05).map(MapModelPropertyTest::putAll))
         .addValue(1, step("clear()",
             r -> r.exact("clear()", Nulls.NONE, s -> {
               s.map.clear();
@@ -632,11 +626,39 @@ class MapModelPropertyTest {
         () -> b.smaller().stream().map(s -> batchStep(verb, s, action)).toList());
   }
 
+  /** A putAll step, which shrinks to putAll of fewer pairs. */
+  private static Step putAll(List<Pair> pairs) {
+    String what = "putAll(" + (pairs == null ? "null" : describe(pairs)) + ")";
+    return new Step(what, r -> r.putAll(what, pairs), () -> {
+      List<Step> simpler = new ArrayList<>();
+      for (int i = 0; pairs != null && i < pairs.size(); i++) {
+        simpler.add(putAll(without(pairs, i)));
+      }
+      return simpler;
+    });
+  }
+
+  /** An iteration with writes half-way, which shrinks to fewer writes and an earlier pause. */
   private static Step iterateWhileWriting(int pause, Batch puts, List<KeySpec> removes) {
     String what = "entrySet().iterator() with, after " + pause + " entries: put "
         + puts + ", remove " + removes;
-    return new Step(what, r -> r.iterateWhileWriting(what, pause, puts, removes),
-        () -> puts.smaller().stream().map(s -> iterateWhileWriting(pause, s, removes)).toList());
+    return new Step(what, r -> r.iterateWhileWriting(what, pause, puts, removes), () -> {
+      List<Step> simpler = new ArrayList<>();
+      for (int i = 0; i < removes.size(); i++) {
+        simpler.add(iterateWhileWriting(pause, puts, without(removes, i)));
+      }
+      puts.smaller().forEach(b -> simpler.add(iterateWhileWriting(pause, b, removes)));
+      for (int p = 0; p < pause; p = p == 0 ? 1 : p * 2) {
+        simpler.add(iterateWhileWriting(p, puts, removes));
+      }
+      return simpler;
+    });
+  }
+
+  private static <T> List<T> without(List<T> list, int index) {
+    List<T> copy = new ArrayList<>(list);
+    copy.remove(index);
+    return copy;
   }
 
   /** A key and a value for putAll. */
@@ -1692,6 +1714,9 @@ class MapModelPropertyTest {
         if (c >= 1 && c < count && (out.isEmpty() || out.get(out.size() - 1).count() < c)) {
           out.add(new Batch(kind, start, c));
         }
+      }
+      if (start > 0) {
+        out.add(new Batch(kind, 0, count));
       }
       return out;
     }
