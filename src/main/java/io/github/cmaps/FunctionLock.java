@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * A {@link StampedLock} over one hash table whose readers never wait for a user function: the
  * lock of {@link ReadWriteLockMap} and each stripe of {@link StripedLockMap}. Package-private.
  */
-@SuppressWarnings("serial") // never serialized: the maps serialize through a proxy
+@SuppressWarnings("serial") // never serialized: the maps hold their locks in transient fields
 class FunctionLock extends StampedLock {
 
   /*

@@ -79,7 +79,8 @@ final class OpenTable {
    * new table by reference (it is immutable): O(1) however many keys a hash flood put there, and
    * the tree's keys do not count towards the new table's capacity, since they take no slot.
    * Before, a rebuild re-inserted every overflow key, and a table kept under a 64K-key flood
-   * stalled single ordinary puts for 100-430 ms (issue 14); now the worst was 3.6 ms.
+   * stalled single ordinary puts for 100-430 ms (issue 14); HashFloodBenchmark now measures
+   * 4.1-6.3 ms for the longest and 2.4x-3.2x ConcurrentHashMap's mean (docs/practice.md).
    *
    * Shared values (LockFreeReadMap's tables, sharedValues). There a thread that does not own the
    * table may swap the value of a live slot by CAS (swapLiveValue: LockFreeReadMap's lock-free
@@ -701,6 +702,73 @@ final class OpenTable {
             ? OverflowTree.remove(root, key, h)
             : OverflowTree.put(root, key, h, value));
     return old;
+  }
+
+  /* ---------------- Undoable writes (ReadWriteLockMap's all-or-nothing putAll) -------------- */
+
+  /** Owner-only: true if {@code inserts} more inserts fit without a rebuild. */
+  boolean hasRoomFor(int inserts) {
+    return used + (long) inserts < (capacity() >>> 1);
+  }
+
+  /**
+   * Owner-only: a copy of this table's mappings in a new table with room for {@code inserts}
+   * more without a rebuild (as far as the largest capacity allows); {@code live} mappings now.
+   */
+  OpenTable rebuiltWithRoomFor(int live, int inserts) {
+    int inSlots = live - OverflowTree.size(overflowRoot());
+    int cap = Math.max(grownCapacity(live), capacityFor(Math.min(MAX_ENTRIES, inSlots + inserts)));
+    OpenTable t = new OpenTable(cap, bounded, rotation, reuseDeadSlots, sharedValues);
+    copyLiveInto(t);
+    return t;
+  }
+
+  /**
+   * Owner-only, on a table that has room for the insert (see {@link #hasRoomFor}): maps {@code
+   * key} to {@code value} like {@code putOwned}, stores the previous value (null if there was
+   * none) in {@code previous[i]}, and returns the slot it wrote, or -1 if it wrote the overflow
+   * tree. With those, {@link #undoSlot} and {@link #restoreOverflow} take the write back without
+   * calling any key's equals or hashCode again.
+   */
+  int putRecording(Object key, int h, Object value, Object[] previous, int i) {
+    int s = probe(key, h);
+    if (s >= 0) {
+      previous[i] = replaceAt(s, null, value);
+      return s;
+    }
+    OverflowTree.Node root = overflowRoot();
+    Object old = root == null ? null : OverflowTree.get(root, key, h);
+    previous[i] = old;
+    if (old == null && s != WINDOW_FULL) {
+      int dead = reuseDeadSlots ? firstDeadSlot(h, ~s) : -1;
+      if (dead >= 0) {
+        reviveAt(dead, key, value);
+        return dead;
+      }
+      insertAt(~s, key, value);
+      return ~s;
+    }
+    setOverflow(OverflowTree.put(root, key, h, value));
+    return -1;
+  }
+
+  /** Owner-only: takes back a {@link #putRecording} into slot {@code s}. */
+  void undoSlot(int s, Object previous) {
+    if (previous != null) {
+      setRelease(kv, (s << 1) + 1, previous); // pairs with getAcquire(value) in find
+    } else {
+      replaceAt(s, null, null); // it inserted the key: leave a dead slot, as a removal does
+    }
+  }
+
+  /** Owner-only: the overflow root, to hand back to {@link #restoreOverflow}. */
+  Object overflowForUndo() {
+    return OVERFLOW.get(this);
+  }
+
+  /** Owner-only: restores the overflow tree to a root {@link #overflowForUndo} returned. */
+  void restoreOverflow(Object root) {
+    setOverflow(root);
   }
 
   /* ---------------- Migration (LockFreeReadMap resizes) -------------- */

@@ -838,7 +838,8 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   /**
    * Copies all mappings of {@code m} into this map, atomically: readers see all of them or none.
    * The mappings of {@code m} are read before the lock is taken, so {@code m} may be this map or
-   * a view of it.
+   * a view of it. All or nothing: if a key's {@code hashCode} or {@code equals} throws, the
+   * exception reaches the caller and the map is unchanged.
    *
    * @throws NullPointerException if {@code m} is null or holds a null key or value, in which
    *     case this map is unchanged
@@ -867,14 +868,52 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     if (n == 0) {
       return;
     }
+    int count = n >>> 1;
+    int[] hashes = new int[count];
+    for (int i = 0; i < count; i++) {
+      hashes[i] = OpenTable.hash(pairs[2 * i]); // before the lock: a throw changes nothing
+    }
     lockForWrite();
     try {
-      for (int i = 0; i < n; i += 2) {
-        @SuppressWarnings("unchecked")
-        K k = (K) pairs[i];
-        @SuppressWarnings("unchecked")
-        V v = (V) pairs[i + 1];
-        putLocked(k, v, false);
+      // Room for every insert first, so no rebuild moves slots half-way: then each write can be
+      // taken back by its slot, with no user code (equals) involved, if a later key throws.
+      OpenTable t = table;
+      if (!t.hasRoomFor(count)) {
+        t = t.rebuiltWithRoomFor(size, count); // may throw (a key's equals): nothing published
+        setTableRelease(t);
+      }
+      if (!t.hasRoomFor(count)) { // only near the largest capacity: one put at a time
+        for (int i = 0; i < count; i++) {
+          @SuppressWarnings("unchecked")
+          K k = (K) pairs[2 * i];
+          @SuppressWarnings("unchecked")
+          V v = (V) pairs[2 * i + 1];
+          putLocked(k, v, false);
+        }
+        return;
+      }
+      Object rootBefore = t.overflowForUndo();
+      int sizeBefore = size;
+      int[] slots = new int[count];
+      Object[] previous = new Object[count];
+      int done = 0;
+      try {
+        for (; done < count; done++) {
+          slots[done] = t.putRecording(
+              pairs[2 * done], hashes[done], pairs[2 * done + 1], previous, done);
+          if (previous[done] == null) {
+            size++;
+          }
+        }
+      } catch (RuntimeException | Error e) {
+        for (int i = done - 1; i >= 0; i--) { // newest first: a key put twice gets its first back
+          if (slots[i] >= 0) {
+            t.undoSlot(slots[i], previous[i]);
+          }
+        }
+        t.restoreOverflow(rootBefore);
+        size = sizeBefore;
+        throw e;
       }
     } finally {
       unlockWrite();

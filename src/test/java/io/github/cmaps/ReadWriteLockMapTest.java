@@ -659,4 +659,99 @@ class ReadWriteLockMapTest {
     map.rewriteTo.set(Map.of("a", 1));
     assertThat(map.equals(other)).isFalse();
   }
+
+  /* ---------------- putAll is all or nothing -------------- */
+
+  /** A key with a chosen hash code whose hashCode or equals throws, as a broken user key may. */
+  record Thrower(int hash, boolean inHashCode) {
+    @Override
+    public int hashCode() {
+      if (inHashCode) {
+        throw new IllegalStateException("hashCode");
+      }
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (o == this) {
+        return true;
+      }
+      throw new IllegalStateException("equals");
+    }
+  }
+
+  /** One hash code for all, equal by id: past 32 of them the overflow tree holds the rest. */
+  record Same(int id) {
+    @Override
+    public int hashCode() {
+      return 7;
+    }
+  }
+
+  /**
+   * putAll promises all or nothing. Found by MapModelPropertyTest: a key whose hashCode threw
+   * half-way left the mappings before it stored. Here it throws in hashCode (before any write)
+   * and in equals (after writes to the window, to the overflow tree, replacements and inserts).
+   */
+  @Test
+  void putAllThatMeetsAThrowingKeyLeavesTheMapUnchanged() {
+    for (boolean inHashCode : new boolean[] {true, false}) {
+      ReadWriteLockMap<Object, Object> map = new ReadWriteLockMap<>();
+      for (int i = 0; i < 40; i++) {
+        map.put(new Same(i), i);
+      }
+      map.put("a", 1);
+      Map<Object, Object> before = new HashMap<>(map);
+      List<Map.Entry<Object, Object>> entries = new ArrayList<>();
+      Map<Object, Object> batch = listBackedMap(entries); // hashes no key itself
+      batch.put("a", 10); // replaces a window value
+      batch.put("c", 3); // inserts into the window
+      batch.put(new Same(0), -1); // replaces in the window of hash 7
+      batch.put(new Same(39), -1); // replaces in the overflow tree
+      batch.put(new Same(100), -1); // inserts into the overflow tree
+      for (int i = 0; i < 100; i++) {
+        batch.put("n" + i, i); // enough inserts to need a bigger table
+      }
+      batch.put("a", 11); // the same key again
+      batch.put(new Thrower(7, inHashCode), 0); // meets Same keys: equals throws
+      assertThatThrownBy(() -> map.putAll(batch)).isInstanceOf(IllegalStateException.class);
+      assertThat(map).as(inHashCode ? "hashCode threw" : "equals threw").isEqualTo(before);
+      assertThat(map.size()).isEqualTo(before.size());
+      for (Map.Entry<Object, Object> e : before.entrySet()) {
+        assertThat(map.get(e.getKey())).isEqualTo(e.getValue());
+      }
+      assertThat(map.get("c")).isNull();
+      assertThat(map.get(new Same(100))).isNull();
+      map.putAll(Map.of("c", 3, new Same(100), 100)); // and it still works
+      assertThat(map.get("c")).isEqualTo(3);
+      assertThat(map.get(new Same(100))).isEqualTo(100);
+    }
+  }
+
+  /** A map that keeps its entries in a list, in order, without calling hashCode or equals. */
+  private static Map<Object, Object> listBackedMap(List<Map.Entry<Object, Object>> entries) {
+    return new java.util.AbstractMap<>() {
+      @Override
+      public Object put(Object key, Object value) {
+        entries.add(new java.util.AbstractMap.SimpleEntry<>(key, value));
+        return null;
+      }
+
+      @Override
+      public java.util.Set<Map.Entry<Object, Object>> entrySet() {
+        return new java.util.AbstractSet<>() {
+          @Override
+          public Iterator<Map.Entry<Object, Object>> iterator() {
+            return entries.iterator();
+          }
+
+          @Override
+          public int size() {
+            return entries.size();
+          }
+        };
+      }
+    };
+  }
 }

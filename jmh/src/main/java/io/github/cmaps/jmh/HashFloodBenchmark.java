@@ -13,7 +13,6 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -91,29 +90,13 @@ public class HashFloodBenchmark {
     }
   }
 
-  /** A recorder of {@code put} latencies. */
-  @State(Scope.Thread)
-  public static class PutLatency {
-    LatencyRecorders.Labelled recorder;
-
-    @Setup(Level.Trial)
-    public void open() {
-      recorder = LatencyRecorders.open("put");
-    }
-
-    @TearDown(Level.Trial)
-    public void close() {
-      recorder.close();
-    }
-  }
-
   @Benchmark
   public Object put(Flooded f) {
     return f.putNext();
   }
 
   @Benchmark
-  public Object putTimed(Flooded f, PutLatency latency) {
+  public Object putTimed(Flooded f, MidResizeBenchmark.PutLatency latency) {
     long start = System.nanoTime();
     Object previous = f.putNext();
     latency.recorder.record(System.nanoTime() - start);
