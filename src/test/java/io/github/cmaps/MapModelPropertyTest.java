@@ -62,7 +62,7 @@ import org.junit.jupiter.api.TestFactory;
  * to use it, and this kit is built with one). There is one dynamic test per map and key family,
  * named like {@code LockFreeReadMap / crossClassEqual}. Try {@code i} draws its action sequence
  * from a {@link SplittableRandom} seeded with base seed + {@code i}; the base seed is fixed, so
- * every run (and CI) tries the same sequences until one passes another seed. A failing sequence
+ * every run (and CI) tries the same sequences unless another base seed is given. A failing sequence
  * is shrunk (see {@link Shrinker}) by re-running shorter ones from a fresh map and model, and the
  * failure message gives the seed, the try, the shrunk steps and the command that reruns it.
  *
