@@ -62,9 +62,10 @@ import org.junit.jupiter.api.TestFactory;
  * to use it, and this kit is built with one). There is one dynamic test per map and key family,
  * named like {@code LockFreeReadMap / crossClassEqual}. Try {@code i} draws its action sequence
  * from a {@link SplittableRandom} seeded with base seed + {@code i}; the base seed is fixed, so
- * every run (and CI) tries the same sequences unless another base seed is given. A failing sequence
- * is shrunk (see {@link Shrinker}) by re-running shorter ones from a fresh map and model, and the
- * failure message gives the seed, the try, the shrunk steps and the command that reruns it.
+ * every run (and CI) tries the same sequences unless another base seed is given. A failing
+ * sequence is shrunk (see {@link Shrinker}) by re-running shorter ones from a fresh map and
+ * model, and the failure message gives the seed, the try, the shrunk steps and the command that
+ * reruns it.
  *
  * <pre>{@code
  * mvn test -Dtest=MapModelPropertyTest -Dsurefire.failIfNoSpecifiedTests=false
@@ -1800,7 +1801,8 @@ class MapModelPropertyTest {
 
     Gen<Batch> batches() {
       Gen<KeyKind> kind = Gen.of(kinds);
-      Gen<Integer> count = new Weighted<Integer>().add(9, Gen.ints(1, 48)).add(1, Gen.ints(49, 120));
+      Gen<Integer> count =
+          new Weighted<Integer>().add(9, Gen.ints(1, 48)).add(1, Gen.ints(49, 120));
       return r -> new Batch(kind.draw(r), r.nextInt(16), count.draw(r));
     }
 
@@ -1808,7 +1810,8 @@ class MapModelPropertyTest {
     String tag() {
       StringBuilder b = new StringBuilder();
       for (String word : name().toLowerCase(java.util.Locale.ROOT).split("_")) {
-        b.append(b.length() == 0 ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
+        b.append(b.length() == 0
+            ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1));
       }
       return b.toString();
     }
@@ -2050,7 +2053,8 @@ class MapModelPropertyTest {
 
   /**
    * A key whose hashCode or equals throws {@link KeyFailure} (or {@link KeyError}) once, on its
-   * {@code fuse}-th call of those {@code trip} names, while armed (during one step, on the map under test only).
+   * {@code fuse}-th call of those {@code trip} names, while armed (during one step, on the map
+   * under test only).
    * Constant hash code, no order.
    */
   static class Fragile implements Twin, Serializable {
