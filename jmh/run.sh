@@ -103,8 +103,9 @@ pass() {
 # to OUT the empty, one-entry and 1K..2K maps measured as if on 64 processors (a StripedLockMap's
 # default stripe count follows the processor count).
 footprint() {
-  local out="$1"
+  local out="$1" prev="" arg
   shift
+  for arg in "$@"; do [[ "$prev" == --out ]] && out="$arg"; prev="$arg"; done # the last one wins
   local main=io.github.cmaps.jmh.footprint.Footprint
   footprint_run footprint.command "$java" "${footprint_jvm[@]}" -cp "$jar" "$main" --out "$out" "$@"
   footprint_run footprint.command.64 "$java" "${footprint_jvm[@]}" -XX:ActiveProcessorCount=64 \

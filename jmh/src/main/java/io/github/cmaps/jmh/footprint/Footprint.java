@@ -27,8 +27,8 @@ import org.openjdk.jol.vm.VM;
  * Integer.valueOf}) with distinct {@code Integer} values. JOL then walks the object graph reachable
  * from the map ({@code GraphStats.parseInstance(map).totalSize()}, the same total as {@code
  * GraphLayout} without recording every object) and the keys and values alone are subtracted. What
- * is left is the map's own structure (tables, nodes, locks, counters) as laid out by the running JVM
- * (compressed references or not, alignment), which the output records.
+ * is left is the map's own structure (tables, nodes, locks, counters) as laid out by the running
+ * JVM (compressed references or not, alignment), which the output records.
  *
  * <p>Two kinds of measurement:
  *
@@ -66,10 +66,13 @@ public final class Footprint {
     int entries;
     long totalBytes;
     long keyValueBytes;
+
     /** {@code (totalBytes - keyValueBytes) / entries}; absent for an empty map. */
     Double bytesPerMapping;
+
     /** The sweep's label ({@code "1K..2K"}), or absent for a single size. */
     String sweep;
+
     /** {@code Runtime.availableProcessors()} of the measuring JVM. */
     int processors;
   }
@@ -78,12 +81,16 @@ public final class Footprint {
   static final class Output {
     String jvm;
     String vmDetails;
+
     /** The key and value objects the maps were filled with. */
     String keys;
+
     /** Processor counts of the runs in this file, in order. */
     List<Integer> processors = new ArrayList<>();
+
     /** Wall-clock seconds of each run, in the same order. */
     List<Long> seconds = new ArrayList<>();
+
     List<Row> rows = new ArrayList<>();
   }
 
@@ -165,8 +172,8 @@ public final class Footprint {
       long keyValueBytes = keyValueBytes(keysAndValues, size);
       for (MapType type : maps) {
         Map<Object, Object> map = fill(type.create(), keysAndValues, 0, size);
-        print(output, row(type, size, GraphStats.parseInstance(map).totalSize(), keyValueBytes,
-            null, processors));
+        long total = GraphStats.parseInstance(map).totalSize();
+        print(output, row(type, size, total, keyValueBytes, null, processors));
       }
     }
     for (Sweep sweep : sweeps) {
