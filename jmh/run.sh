@@ -3,7 +3,7 @@
 #
 #   run.sh build                          install the library, build target/benchmarks.jar
 #   run.sh smoke|quick|full [-t 1,2] [-tg R,W] [JMH options...]
-#   run.sh footprint [--sizes 1000,1000000]
+#   run.sh footprint [--sizes 0,1] [--sweep 1000..2000] [--out results/footprint.json]
 #   run.sh report [results/quick.json]
 #
 # A profile runs a list of passes, each one JMH invocation over a regular expression:
@@ -22,9 +22,16 @@ results="$here/results"
 if [[ -n "${JAVA_HOME:-}" ]]; then java="$JAVA_HOME/bin/java"; else java="java"; fi
 
 latency_profiler="io.github.cmaps.jmh.LatencyProfiler"
-# JOL reads object sizes through an agent it attaches to its own JVM.
+# JOL reads object sizes through an agent it attaches to its own JVM; it walks the JDK's maps
+# several times faster when their packages are open to it.
 footprint_jvm=(-Xmx4g -Djdk.attach.allowAttachSelf=true
-               -XX:+IgnoreUnrecognizedVMOptions -XX:+EnableDynamicAgentLoading)
+               -XX:+IgnoreUnrecognizedVMOptions -XX:+EnableDynamicAgentLoading
+               --add-opens java.base/java.util=ALL-UNNAMED
+               --add-opens java.base/java.util.concurrent=ALL-UNNAMED
+               --add-opens java.base/java.util.concurrent.atomic=ALL-UNNAMED
+               --add-opens java.base/java.util.concurrent.locks=ALL-UNNAMED)
+# The footprint sweeps: one doubling each, around a small and a large table.
+footprint_sweeps=(--sizes 0,1 --sweep 1000..2000 --sweep 1000000..2000000)
 
 usage() {
   sed -n '2,7p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
@@ -92,14 +99,27 @@ pass() {
   done
 }
 
+# footprint OUT [Footprint options...]: measures with this machine's processor count, then adds
+# to OUT the empty, one-entry and 1K..2K maps measured as if on 64 processors (a StripedLockMap's
+# default stripe count follows the processor count).
 footprint() {
-  local out="$1"
+  local out="$1" prev="" arg
   shift
-  local cmd=("$java" "${footprint_jvm[@]}" -cp "$jar" io.github.cmaps.jmh.footprint.Footprint --out "$out" "$@")
-  local shown="${cmd[*]}"
-  [[ -n "${env_file:-}" ]] && record footprint.command "${shown//$here\//}"
-  echo "== footprint: ${cmd[*]}" | tee -a "${log:-/dev/null}"
-  "${cmd[@]}" 2>&1 | tee -a "${log:-/dev/null}"
+  for arg in "$@"; do [[ "$prev" == --out ]] && out="$arg"; prev="$arg"; done # the last one wins
+  local main=io.github.cmaps.jmh.footprint.Footprint
+  footprint_run footprint.command "$java" "${footprint_jvm[@]}" -cp "$jar" "$main" --out "$out" "$@"
+  footprint_run footprint.command.64 "$java" "${footprint_jvm[@]}" -XX:ActiveProcessorCount=64 \
+    -cp "$jar" "$main" --out "$out" --append --sizes 0,1 --sweep 1000..2000
+}
+
+# footprint_run ENV_KEY COMMAND...: records, shows and runs one footprint command.
+footprint_run() {
+  local key="$1"
+  shift
+  local shown="$*"
+  [[ -n "${env_file:-}" ]] && record "$key" "${shown//$here\//}"
+  echo "== footprint: $*" | tee -a "${log:-/dev/null}"
+  "$@" 2>&1 | tee -a "${log:-/dev/null}"
 }
 
 run_profile() {
@@ -139,7 +159,7 @@ run_profile() {
       pass max-threads 'ReadHeavyBenchmark\.get$' -p size=1000 -p distribution=ZIPF
       pass max-threads 'WriteHeavyBenchmark\.putRemove$' -p size=1000 -p distribution=ZIPF
       pass group 'MidResizeBenchmark\.groupGrowthLatency$' -prof "$latency_profiler"
-      footprint "$results/$profile-footprint.json" --sizes 1000
+      footprint "$results/$profile-footprint.json" --sizes 0,1 --sweep 1000..2000
       ;;
     quick)
       # Every workload in about ten minutes on 2 cores: one fork, short iterations, and the
@@ -153,7 +173,7 @@ run_profile() {
       pass all-threads 'WriteHeavyBenchmark\.mergeHotKey$' -p size=1000
       pass group 'MidResizeBenchmark\.groupGrowth$'
       pass group 'MidResizeBenchmark\.groupGrowthLatency$' -prof "$latency_profiler"
-      footprint "$results/$profile-footprint.json" --sizes 1000,1000000
+      footprint "$results/$profile-footprint.json" "${footprint_sweeps[@]}"
       ;;
     full)
       # Every benchmark and parameter with the forks and iterations annotated on the classes.
@@ -163,7 +183,7 @@ run_profile() {
       pass all-threads 'WriteHeavyBenchmark\.(putRemove|mergeHotKey|computeIfAbsentPresent)$'
       pass group 'MidResizeBenchmark\.groupGrowth$'
       pass group 'MidResizeBenchmark\.groupGrowthLatency$' -prof "$latency_profiler"
-      footprint "$results/$profile-footprint.json" --sizes 1000,1000000
+      footprint "$results/$profile-footprint.json" "${footprint_sweeps[@]}"
       ;;
   esac
 

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,6 +74,7 @@ public final class Report {
   private final List<JmhResult> results;
   private final Properties env;
   private final JsonObject footprint;
+  private final List<FootprintRow> footprintRows;
   private final Path input;
   private final Path out;
   private final Path chartsDir;
@@ -89,6 +91,7 @@ public final class Report {
     this.results = results;
     this.env = env;
     this.footprint = footprint;
+    this.footprintRows = footprintRows(footprint);
     this.input = input;
     this.out = out;
     this.chartsDir = chartsDir;
@@ -200,6 +203,7 @@ public final class Report {
         .append(" latency and bytes lower is better. `size` is the number of entries, `1K` = 1,000")
         .append(" and `1M` = 1,000,000.\n\n");
 
+    writeSummary();
     writeEnvironment(profile);
     writeWorkloads();
     writeFootprint();
@@ -274,8 +278,10 @@ public final class Report {
     for (int i = 1; env.containsKey("jmh.pass." + i); i++) {
       commands.add(env.getProperty("jmh.pass." + i));
     }
-    if (env.containsKey("footprint.command")) {
-      commands.add(env.getProperty("footprint.command"));
+    for (String key : List.of("footprint.command", "footprint.command.64")) {
+      if (env.containsKey(key)) {
+        commands.add(env.getProperty(key));
+      }
     }
     if (!commands.isEmpty()) {
       md.append("\n<details><summary>Exact commands (run in <code>jmh/</code>)</summary>\n\n```\n");
@@ -391,17 +397,7 @@ public final class Report {
       if (hasLatency(r) || r.benchmark().endsWith("Latency")) {
         continue; // a timed benchmark's throughput includes the timer's cost: not comparable
       }
-      Map<String, JmhResult.Metric> roles = new LinkedHashMap<>();
-      for (Map.Entry<String, JmhResult.Metric> s : r.secondary().entrySet()) {
-        // A group reports each role as a secondary result named after its method; profiler
-        // results carry a dot ("get.p99") and are shown by writeLatencyTables.
-        if (!s.getKey().contains(".")) {
-          roles.put(s.getKey(), s.getValue());
-        }
-      }
-      if (roles.isEmpty()) {
-        roles.put("", r.primary());
-      }
+      Map<String, JmhResult.Metric> roles = roles(r);
       TableKey key = new TableKey(workload, r.benchmark(), r.mode());
       for (Map.Entry<String, JmhResult.Metric> role : roles.entrySet()) {
         tables
@@ -584,7 +580,356 @@ public final class Report {
     }
   }
 
+  /* ---------------- Summary ---------------- */
+
+  /** The key kind kept in the results for comparison only, outside the summary's figures. */
+  private static final String EXCLUDED_KEY_KIND = "SEQUENTIAL_INTEGER";
+
+  private static final String KEY_KIND_PARAM = "keyKind";
+
+  /**
+   * One map's ratios to {@code ConcurrentHashMap} in one column of the summary, with a label for
+   * each so that the worst one can be named.
+   */
+  private static final class Ratios {
+    final List<Double> values = new ArrayList<>();
+    final List<String> labels = new ArrayList<>();
+
+    void add(double ratio, String label) {
+      if (ratio > 0 && Double.isFinite(ratio)) {
+        values.add(ratio);
+        labels.add(label);
+      }
+    }
+
+    double geometricMean() {
+      return Math.exp(values.stream().mapToDouble(Math::log).average().orElse(Double.NaN));
+    }
+
+    /** The index of the worst ratio: the smallest when higher is better, else the largest. */
+    int worst(boolean higherIsBetter) {
+      int w = 0;
+      for (int i = 1; i < values.size(); i++) {
+        if (higherIsBetter ? values.get(i) < values.get(w) : values.get(i) > values.get(w)) {
+          w = i;
+        }
+      }
+      return w;
+    }
+  }
+
+  /** A column of the summary table. */
+  private record Column(String title, boolean higherIsBetter, Map<String, Ratios> byMap) {}
+
+  /**
+   * Writes one table that condenses the page: per map, the geometric mean and the worst of its
+   * ratios to {@code ConcurrentHashMap} over every cell of reads, writes and footprint.
+   */
+  private void writeSummary() {
+    Column reads = new Column("Reads", true, new LinkedHashMap<>());
+    Column writes = new Column("Writes", true, new LinkedHashMap<>());
+    Set<String> excludedCells = new TreeSet<>();
+    // cell -> map -> score, for the throughput cells of reads and writes
+    Map<String, Map<String, Double>> readCells = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> writeCells = new LinkedHashMap<>();
+    for (JmhResult r : results) {
+      if (!r.mode().equals("thrpt") || hasLatency(r) || r.benchmark().endsWith("Latency")) {
+        continue;
+      }
+      for (Map.Entry<String, JmhResult.Metric> role : roles(r).entrySet()) {
+        String name = role.getKey().isEmpty() ? r.benchmark() : role.getKey();
+        boolean read = r.workload().equals("ReadHeavyBenchmark") && name.startsWith("get");
+        boolean write =
+            r.workload().equals("WriteHeavyBenchmark")
+                || (!role.getKey().isEmpty() && name.startsWith("put"));
+        if (!read && !write) {
+          continue;
+        }
+        String cell = cellLabel(r, role.getKey());
+        if (EXCLUDED_KEY_KIND.equals(r.caseParams().get(KEY_KIND_PARAM))) {
+          excludedCells.add(cell);
+          continue;
+        }
+        (read ? readCells : writeCells)
+            .computeIfAbsent(cell, k -> new LinkedHashMap<>())
+            .put(r.map(), role.getValue().score());
+      }
+    }
+    addRatios(reads, readCells);
+    addRatios(writes, writeCells);
+
+    Column meanBytes = new Column("Bytes per mapping, sweep mean", false, new LinkedHashMap<>());
+    Column maxBytes = new Column("Bytes per mapping, sweep max", false, new LinkedHashMap<>());
+    Column empty = new Column("Empty map, bytes", false, new LinkedHashMap<>());
+    int processors = defaultProcessors();
+    for (SweepKey sweep : sweepKeys()) {
+      if (sweep.processors() != processors) {
+        continue;
+      }
+      Map<String, double[]> stats = sweepStats(sweep);
+      double[] base = stats.get(MapType.BASELINE);
+      if (base == null) {
+        continue;
+      }
+      String where = sweep.label() + " sweep";
+      stats.forEach(
+          (map, s) -> {
+            meanBytes.byMap().computeIfAbsent(map, k -> new Ratios()).add(s[1] / base[1], where);
+            maxBytes.byMap().computeIfAbsent(map, k -> new Ratios()).add(s[2] / base[2], where);
+          });
+    }
+    for (int p : processorCounts()) {
+      Map<String, Long> bytes = totalBytes(0, p);
+      Long base = bytes.get(MapType.BASELINE);
+      if (base == null) {
+        continue;
+      }
+      bytes.forEach(
+          (map, b) ->
+              empty
+                  .byMap()
+                  .computeIfAbsent(map, k -> new Ratios())
+                  .add((double) b / base, p + " processors"));
+    }
+
+    List<Column> columns = new ArrayList<>();
+    for (Column c : List.of(reads, writes, meanBytes, maxBytes, empty)) {
+      if (!c.byMap().isEmpty()) {
+        columns.add(c);
+      }
+    }
+    if (columns.isEmpty()) {
+      return;
+    }
+    md.append("## Summary\n\n");
+    md.append("Each figure is a ratio to `ConcurrentHashMap` in the same cell of the same run:")
+        .append(" the geometric mean over the cells, then the worst cell and the number of")
+        .append(" cells. A cell is one benchmark (and group role) × one combination of parameters")
+        .append(" other than `map` × one thread count; for footprint, one sweep or one processor")
+        .append(" count. Throughput: higher is better (worst = lowest). Bytes: lower is better")
+        .append(" (worst = highest).\n\n");
+    List<String> header = new ArrayList<>();
+    header.add("map");
+    for (Column c : columns) {
+      header.add(c.title() + (c.higherIsBetter() ? " (↑ better)" : " (↓ better)"));
+    }
+    List<String[]> rows = new ArrayList<>();
+    List<String> worstCells = new ArrayList<>();
+    Set<String> present = new LinkedHashSet<>();
+    columns.forEach(c -> present.addAll(c.byMap().keySet()));
+    for (String map : orderMaps(present)) {
+      List<String> row = new ArrayList<>();
+      row.add(map);
+      for (Column c : columns) {
+        Ratios ratios = c.byMap().get(map);
+        if (ratios == null || ratios.values.isEmpty()) {
+          row.add("–");
+        } else if (map.equals(MapType.BASELINE)) {
+          row.add("1 (baseline, " + ratios.values.size() + " cells)");
+        } else {
+          int w = ratios.worst(c.higherIsBetter());
+          row.add(
+              String.format(
+                  Locale.ROOT,
+                  "**%.2f×**, worst %.2f×, %d cells",
+                  ratios.geometricMean(),
+                  ratios.values.get(w),
+                  ratios.values.size()));
+          worstCells.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s, %s: %.2f× in %s",
+                  map,
+                  c.title().toLowerCase(Locale.ROOT),
+                  ratios.values.get(w),
+                  ratios.labels.get(w)));
+        }
+      }
+      rows.add(row.toArray(new String[0]));
+    }
+    table(header, rows);
+    md.append('\n');
+    md.append("Reads are the `get…` benchmarks of ReadHeavy and the reader role of its groups;")
+        .append(" writes are every WriteHeavy benchmark and the writer role of every group")
+        .append(" (ReadHeavy's `groupGetPut…`, MidResize's `groupGrowth`). The mixed benchmarks")
+        .append(" (`mixed95`, `mixed90`) and the timed `groupGrowthLatency` are left out.");
+    if (!meanBytes.byMap().isEmpty() || !empty.byMap().isEmpty()) {
+      md.append(" Footprint compares each sweep's mean with `ConcurrentHashMap`'s mean and its max")
+          .append(" with its max, measured with ")
+          .append(processors)
+          .append(" processors; the empty map counts one cell per processor count measured.");
+    }
+    md.append(" Keys of kind `")
+        .append(EXCLUDED_KEY_KIND)
+        .append("` are excluded from every figure: they are kept only for comparison with earlier")
+        .append(" runs, and their tables are below")
+        .append(
+            excludedCells.isEmpty()
+                ? " (this run has none)."
+                : " (" + excludedCells.size() + " cells left out).")
+        .append("\n\n");
+    if (!worstCells.isEmpty()) {
+      md.append("<details><summary>Where each worst ratio is</summary>\n\n");
+      worstCells.forEach(w -> md.append("- ").append(w).append('\n'));
+      md.append("\n</details>\n\n");
+    }
+  }
+
+  private static void addRatios(Column column, Map<String, Map<String, Double>> cells) {
+    for (Map.Entry<String, Map<String, Double>> cell : cells.entrySet()) {
+      Double base = cell.getValue().get(MapType.BASELINE);
+      if (base == null || !(base > 0)) {
+        continue;
+      }
+      cell.getValue()
+          .forEach(
+              (map, score) ->
+                  column
+                      .byMap()
+                      .computeIfAbsent(map, k -> new Ratios())
+                      .add(score / base, cell.getKey()));
+    }
+  }
+
+  /** A group's per-role scores by method name, or the primary score under the empty name. */
+  private static Map<String, JmhResult.Metric> roles(JmhResult r) {
+    Map<String, JmhResult.Metric> roles = new LinkedHashMap<>();
+    for (Map.Entry<String, JmhResult.Metric> s : r.secondary().entrySet()) {
+      // A group reports each role as a secondary result named after its method; profiler
+      // results carry a dot ("get.p99") and are shown by writeLatencyTables.
+      if (!s.getKey().contains(".")) {
+        roles.put(s.getKey(), s.getValue());
+      }
+    }
+    if (roles.isEmpty()) {
+      roles.put("", r.primary());
+    }
+    return roles;
+  }
+
+  /** {@code putRemove, size 1M, distribution ZIPF, 2 threads}: names one cell. */
+  private static String cellLabel(JmhResult r, String role) {
+    List<String> parts = new ArrayList<>();
+    parts.add(
+        r.workload().replaceFirst("Benchmark$", "")
+            + "."
+            + r.benchmark()
+            + (role.isEmpty() ? "" : " " + role)
+            + (r.mode().equals("thrpt") ? "" : " (" + r.mode() + ")"));
+    r.caseParams().forEach((k, v) -> parts.add(k + " " + formatParam(v)));
+    parts.add(r.threads() + (r.threads() == 1 ? " thread" : " threads"));
+    return String.join(", ", parts);
+  }
+
   /* ---------------- Footprint ---------------- */
+
+  /** One row of the footprint file; {@code bytesPerMapping} is NaN for an empty map. */
+  private record FootprintRow(
+      String map,
+      int entries,
+      long totalBytes,
+      long keyValueBytes,
+      double bytesPerMapping,
+      String sweep,
+      int processors) {}
+
+  /** One sweep measured with one processor count. */
+  private record SweepKey(String label, int processors) {}
+
+  /** Reads the footprint file's rows; files written before sweeps existed have neither field. */
+  private static List<FootprintRow> footprintRows(JsonObject footprint) {
+    List<FootprintRow> rows = new ArrayList<>();
+    if (footprint == null || !footprint.has("rows")) {
+      return rows;
+    }
+    int fileProcessors =
+        footprint.has("processors") && footprint.getAsJsonArray("processors").size() > 0
+            ? footprint.getAsJsonArray("processors").get(0).getAsInt()
+            : 0;
+    for (JsonElement e : footprint.getAsJsonArray("rows")) {
+      JsonObject row = e.getAsJsonObject();
+      JsonElement perMapping = row.get("bytesPerMapping");
+      rows.add(
+          new FootprintRow(
+              row.get("map").getAsString(),
+              row.get("entries").getAsInt(),
+              row.has("totalBytes") ? row.get("totalBytes").getAsLong() : -1,
+              row.has("keyValueBytes") ? row.get("keyValueBytes").getAsLong() : 0,
+              perMapping == null || perMapping.isJsonNull() ? Double.NaN : perMapping.getAsDouble(),
+              row.has("sweep") && !row.get("sweep").isJsonNull()
+                  ? row.get("sweep").getAsString()
+                  : null,
+              row.has("processors") ? row.get("processors").getAsInt() : fileProcessors));
+    }
+    return rows;
+  }
+
+  /** The processor count of the first footprint run: the machine's own. */
+  private int defaultProcessors() {
+    List<Integer> counts = processorCounts();
+    return counts.isEmpty() ? 0 : counts.get(0);
+  }
+
+  /** Processor counts in the order the runs were made. */
+  private List<Integer> processorCounts() {
+    Set<Integer> counts = new LinkedHashSet<>();
+    footprintRows.forEach(r -> counts.add(r.processors()));
+    return new ArrayList<>(counts);
+  }
+
+  private List<SweepKey> sweepKeys() {
+    Set<SweepKey> keys = new LinkedHashSet<>();
+    for (FootprintRow r : footprintRows) {
+      if (r.sweep() != null) {
+        keys.add(new SweepKey(r.sweep(), r.processors()));
+      }
+    }
+    List<SweepKey> sorted = new ArrayList<>(keys);
+    // Default processor count first, then by the sweep's first size.
+    List<Integer> counts = processorCounts();
+    sorted.sort(
+        Comparator.<SweepKey>comparingInt(k -> counts.indexOf(k.processors()))
+            .thenComparingInt(k -> sweepSizes(k).get(0)));
+    return sorted;
+  }
+
+  private List<Integer> sweepSizes(SweepKey key) {
+    Set<Integer> sizes = new TreeSet<>();
+    for (FootprintRow r : footprintRows) {
+      if (key.label().equals(r.sweep()) && r.processors() == key.processors()) {
+        sizes.add(r.entries());
+      }
+    }
+    return new ArrayList<>(sizes);
+  }
+
+  /** Per map: min, mean and max bytes per mapping over the sweep's sizes, and their count. */
+  private Map<String, double[]> sweepStats(SweepKey key) {
+    Map<String, List<Double>> values = new LinkedHashMap<>();
+    for (FootprintRow r : footprintRows) {
+      if (key.label().equals(r.sweep()) && r.processors() == key.processors()) {
+        values.computeIfAbsent(r.map(), k -> new ArrayList<>()).add(r.bytesPerMapping());
+      }
+    }
+    Map<String, double[]> stats = new LinkedHashMap<>();
+    values.forEach(
+        (map, v) -> {
+          var s = v.stream().mapToDouble(Double::doubleValue).summaryStatistics();
+          stats.put(map, new double[] {s.getMin(), s.getAverage(), s.getMax(), s.getCount()});
+        });
+    return stats;
+  }
+
+  /** Total bytes of the maps of one single size (not part of a sweep) and processor count. */
+  private Map<String, Long> totalBytes(int entries, int processors) {
+    Map<String, Long> bytes = new LinkedHashMap<>();
+    for (FootprintRow r : footprintRows) {
+      if (r.sweep() == null && r.entries() == entries && r.processors() == processors) {
+        bytes.put(r.map(), r.totalBytes());
+      }
+    }
+    return bytes;
+  }
 
   private void writeFootprint() throws IOException {
     md.append("## Footprint\n\n");
@@ -592,21 +937,169 @@ public final class Report {
       md.append("No footprint file was found beside the results (run `jmh/run.sh footprint`).\n");
       return;
     }
-    md.append("Bytes each map spends per mapping beyond the key and value objects, measured with")
-        .append(
-            " JOL (`GraphLayout.parseInstance(map).totalSize()` minus the keys and values) after")
-        .append(" inserting distinct `Integer` keys and values into a map made with its default")
-        .append(" constructor. Lower is better; the ratio is to `ConcurrentHashMap`. Not a timing")
+    String keys =
+        footprint.has("keys")
+            ? footprint.get("keys").getAsString()
+            : "distinct Integer keys and values";
+    md.append("Bytes each map spends beyond the key and value objects, measured with JOL")
+        .append(" (the total size of the object graph reachable from the map, minus the keys and")
+        .append(" values) after filling a map made with its default constructor by `put`: ")
+        .append(keys)
+        .append(". Lower is better; the ratio is to `ConcurrentHashMap`. Not a timing")
         .append(" measurement: it depends on the JVM's object layout, recorded below.\n\n");
-    // entries -> map -> bytes per mapping
-    Map<Integer, Map<String, Double>> bySize = new LinkedHashMap<>();
-    for (JsonElement e : footprint.getAsJsonArray("rows")) {
-      JsonObject row = e.getAsJsonObject();
-      bySize
-          .computeIfAbsent(row.get("entries").getAsInt(), k -> new LinkedHashMap<>())
-          .put(row.get("map").getAsString(), row.get("bytesPerMapping").getAsDouble());
+
+    for (SweepKey sweep : sweepKeys()) {
+      writeSweep(sweep);
     }
-    List<Integer> sizes = new ArrayList<>(new TreeSet<>(bySize.keySet()));
+    writeSmallMaps();
+    writeSingleSizes();
+
+    String vm = footprint.has("jvm") ? footprint.get("jvm").getAsString() : "?";
+    md.append("<details><summary>Object layout of the measuring JVM (")
+        .append(vm)
+        .append(")</summary>\n\n```\n")
+        .append(footprint.has("vmDetails") ? footprint.get("vmDetails").getAsString().strip() : "")
+        .append("\n```\n</details>\n");
+  }
+
+  private void writeSweep(SweepKey sweep) throws IOException {
+    List<Integer> sizes = sweepSizes(sweep);
+    Map<String, double[]> stats = sweepStats(sweep);
+    double[] base = stats.get(MapType.BASELINE);
+    md.append("### Bytes per mapping over ")
+        .append(sweep.label())
+        .append(" entries, ")
+        .append(sweep.processors())
+        .append(" processors\n\n");
+    md.append(sizes.size())
+        .append(" sizes from ")
+        .append(String.format(Locale.ROOT, "%,d", sizes.get(0)))
+        .append(" to ")
+        .append(String.format(Locale.ROOT, "%,d", sizes.get(sizes.size() - 1)))
+        .append(": evenly spaced, plus each power of two and the size just above it (a table")
+        .append(" that has just doubled, or a resize under way). Each map is filled once, in")
+        .append(" increasing order, and measured at every size on the way. Min, mean (of")
+        .append(" all these sizes alike) and max are each compared with `ConcurrentHashMap`'s")
+        .append(" min, mean and max.\n\n");
+    List<String[]> rows = new ArrayList<>();
+    for (String map : orderMaps(stats.keySet())) {
+      double[] s = stats.get(map);
+      List<String> row = new ArrayList<>();
+      row.add(map);
+      for (int i = 0; i < 3; i++) {
+        String cell = String.format(Locale.ROOT, "%.1f", s[i]);
+        if (base != null && !map.equals(MapType.BASELINE)) {
+          cell += String.format(Locale.ROOT, " (%.2f×)", s[i] / base[i]);
+        }
+        row.add(cell);
+      }
+      rows.add(row.toArray(new String[0]));
+    }
+    table(List.of("map", "min", "mean", "max"), rows);
+
+    // Chart: bytes per mapping at each size of the sweep.
+    List<String> categories = new ArrayList<>();
+    sizes.forEach(n -> categories.add(String.valueOf(n)));
+    Charts.Data data = new Charts.Data(categories);
+    for (String map : orderMaps(stats.keySet())) {
+      Map<Integer, Double> bySize = new LinkedHashMap<>();
+      for (FootprintRow r : footprintRows) {
+        if (sweep.label().equals(r.sweep())
+            && r.processors() == sweep.processors()
+            && r.map().equals(map)) {
+          bySize.put(r.entries(), r.bytesPerMapping());
+        }
+      }
+      List<Double> values = new ArrayList<>();
+      sizes.forEach(n -> values.add(bySize.getOrDefault(n, Double.NaN)));
+      data.series(map, values, null);
+    }
+    String file =
+        ("footprint-" + sweep.label() + "-" + sweep.processors() + "cpu")
+                .toLowerCase(Locale.ROOT)
+                .replaceAll("[^a-z0-9-]+", "-")
+            + ".png";
+    Charts.write(
+        chartsDir.resolve(file),
+        "Footprint · bytes per mapping, "
+            + sweep.label()
+            + " entries, "
+            + sweep.processors()
+            + " processors",
+        "bytes per mapping",
+        data,
+        false);
+    md.append("\n![Footprint over ")
+        .append(sweep.label())
+        .append("](")
+        .append(chartLink(file))
+        .append(")\n\n");
+  }
+
+  /** Empty and one-entry maps, in total bytes, for every processor count measured. */
+  private void writeSmallMaps() {
+    List<String> header = new ArrayList<>();
+    header.add("map");
+    List<int[]> columns = new ArrayList<>(); // {entries, processors}
+    for (int p : processorCounts()) {
+      for (int entries : new int[] {0, 1}) {
+        if (!totalBytes(entries, p).isEmpty()) {
+          columns.add(new int[] {entries, p});
+          header.add((entries == 0 ? "empty" : "one entry") + ", " + p + " processors");
+        }
+      }
+    }
+    if (columns.isEmpty()) {
+      return;
+    }
+    md.append("### Empty and one-entry maps\n\n");
+    md.append("Total bytes of the map's object graph (the one-entry map includes its key and")
+        .append(" value, 32 bytes with compressed references). The processor count is the")
+        .append(" measuring JVM's (`-XX:ActiveProcessorCount` for the larger one): a")
+        .append(" `StripedLockMap`'s default stripe count follows it.\n\n");
+    Set<String> present = new LinkedHashSet<>();
+    columns.forEach(c -> present.addAll(totalBytes(c[0], c[1]).keySet()));
+    List<String[]> rows = new ArrayList<>();
+    for (String map : orderMaps(present)) {
+      List<String> row = new ArrayList<>();
+      row.add(map);
+      for (int[] c : columns) {
+        Map<String, Long> bytes = totalBytes(c[0], c[1]);
+        Long b = bytes.get(map);
+        Long base = bytes.get(MapType.BASELINE);
+        if (b == null) {
+          row.add("–");
+        } else {
+          String cell = String.format(Locale.ROOT, "%,d", b);
+          if (base != null && base > 0 && !map.equals(MapType.BASELINE)) {
+            cell += String.format(Locale.ROOT, " (%.2f×)", (double) b / base);
+          }
+          row.add(cell);
+        }
+      }
+      rows.add(row.toArray(new String[0]));
+    }
+    table(header, rows);
+    md.append('\n');
+  }
+
+  /** Sizes measured alone (not in a sweep), above one entry: bytes per mapping. */
+  private void writeSingleSizes() throws IOException {
+    // entries -> map -> bytes per mapping, at the default processor count
+    Map<Integer, Map<String, Double>> bySize = new TreeMap<>();
+    int processors = defaultProcessors();
+    for (FootprintRow r : footprintRows) {
+      if (r.sweep() == null && r.entries() > 1 && r.processors() == processors) {
+        bySize
+            .computeIfAbsent(r.entries(), k -> new LinkedHashMap<>())
+            .put(r.map(), r.bytesPerMapping());
+      }
+    }
+    if (bySize.isEmpty()) {
+      return;
+    }
+    md.append("### Bytes per mapping at single sizes\n\n");
+    List<Integer> sizes = new ArrayList<>(bySize.keySet());
     Set<String> present = new LinkedHashSet<>();
     bySize.values().forEach(m -> present.addAll(m.keySet()));
     List<String> maps = orderMaps(present);
@@ -651,12 +1144,6 @@ public final class Report {
     Charts.write(
         chartsDir.resolve(file), "Footprint · bytes per mapping", "bytes per mapping", data, false);
     md.append("\n![Footprint](").append(chartLink(file)).append(")\n\n");
-    String vm = footprint.has("jvm") ? footprint.get("jvm").getAsString() : "?";
-    md.append("<details><summary>Object layout of the measuring JVM (")
-        .append(vm)
-        .append(")</summary>\n\n```\n")
-        .append(footprint.has("vmDetails") ? footprint.get("vmDetails").getAsString().strip() : "")
-        .append("\n```\n</details>\n");
   }
 
   /* ---------------- Formatting ---------------- */
