@@ -15,7 +15,9 @@ import java.util.function.Supplier;
  *
  * <p>Each constant creates the map with its no-argument constructor, that is with the map's own
  * default capacity; the workloads populate it as they need. Constants are named after the class
- * they create (not in upper case) so that JMH's output and the report read naturally.
+ * they create (not in upper case) so that JMH's output and the report read naturally. Each also
+ * carries the entry count just past its growth from 2^21 to 2^22 slots or bins ({@link
+ * #justPastGrowth}), which {@code size=JUST_PAST_GROWTH} uses.
  */
 public enum MapType {
 

@@ -29,31 +29,40 @@ public class PopulatedMap {
 
   /**
    * Number of entries. {@code 1000} fits in the L1/L2 caches, {@code 65536} in the last-level
-   * cache, {@code 1000000} in none; at a million entries each map sits at its own load factor
-   * (cmaps' tables: 2^21 slots, 0.48 full; {@code ConcurrentHashMap} and {@code HashMap}: 2^21
-   * bins, 0.48).
+   * cache, {@code 1000000} in none; at a million entries every map has 2^21 slots or bins, about
+   * half full.
    *
-   * <p>{@code JUST_PAST_GROWTH} is resolved per map ({@link MapType#justPastGrowth}) to the first
-   * entry count after a million at which the map, grown from its default capacity by {@code put}s,
-   * has just doubled: the table is at its emptiest (a quarter full for cmaps, 0.375 for the JDK
-   * maps) and freshly allocated. cmaps' tables double when an insert would fill half of them, so
-   * the 2^20th insert (1,048,576) doubles 2^21 slots to 2^22: for {@code ReadWriteLockMap} the
-   * rebuild is complete; for {@code LockFreeReadMap} it has only begun (one chunk of 64 slots
-   * migrated), and since only writes migrate, a read-only workload measures reads during an
-   * incremental resize for the whole trial, while a workload that writes finishes the migration
-   * in its first 2^21 / 64 = 32,768 writes and then measures the fresh table. {@code
-   * StripedLockMap}'s stripes double one by one, each when it alone reaches half its table, so
-   * its point is 2^20 + 2^15 = 1,081,344 entries: with up to 64 stripes every stripe has then
-   * doubled (at least 3 standard deviations above each stripe's threshold; more stripes, on a
-   * machine with more than 4 cores, leave a few stripes just short). {@code ConcurrentHashMap}
-   * doubles when its count reaches 0.75 of its table (1,572,864 = 0.75 * 2^21), {@code HashMap}
-   * (synchronized and behind a read-write lock) one insert later (1,572,865). {@code
-   * NonBlockingHashMap} and Eclipse's map grow on probe length and on a collision-time size check,
-   * so their points depend on the keys: measured with random {@code Integer} keys, JCTools doubled
-   * 2^21 to 2^22 at about 1,051,600 entries and Eclipse at about 1,572,870 (just past 0.75 of
-   * 2^21), so their points are 2^20 + 2^13 = 1,056,768 and 1,572,864 + 2^13 = 1,581,056. With {@code SEQUENTIAL_INTEGER} keys
-   * those two (which then see no collision) grow only at about 2.1 million entries, so for them
-   * this point is an ordinary one at that key kind.
+   * <p>{@code JUST_PAST_GROWTH} is resolved per map ({@link MapType#justPastGrowth}) to an entry
+   * count a little past the point where the map, grown from its default capacity by {@code put}s,
+   * doubles from 2^21 to 2^22 slots or bins: the table is freshly allocated and at its emptiest
+   * (about a quarter full for cmaps and JCTools, 0.375 for the others). Checked for every map and
+   * key kind by reading the table sizes after populating (2 cores, so 32 stripes):
+   *
+   * <ul>
+   *   <li>{@code ReadWriteLockMap}, {@code LockFreeReadMap}: 2^20 + 2^10 = 1,049,600. Their tables
+   *       double when the keys in slots reach half the table, 2^20 plus the few keys held in the
+   *       overflow tree (11 to 64 in a test with random keys). {@code ReadWriteLockMap} rebuilt
+   *       the table in one go. {@code LockFreeReadMap} has only begun its incremental resize: each
+   *       write migrates 64 slots, so about 65,000 of 2^21 are migrated (3%). Only writes migrate,
+   *       so {@code get} measures reads during a resize for the whole trial; a workload that
+   *       writes finishes the migration in its first ~32,000 writes and then measures the new
+   *       table.
+   *   <li>{@code StripedLockMap}: 2^20 + 2^15 = 1,081,344. Each stripe doubles on its own when its
+   *       keys reach half its table; with 32 stripes all had doubled 2,048 entries earlier already.
+   *       With many more stripes (more cores) a few may still be short of it.
+   *   <li>{@code ConcurrentHashMap}: 1,572,864 = 0.75 * 2^21, the insert at which its count
+   *       reaches the resize threshold; the inserting thread completes the transfer.
+   *   <li>{@code SynchronizedHashMap}, {@code ReentrantRwlHashMap} ({@code HashMap}): 1,572,865,
+   *       one insert later ({@code ++size > threshold}).
+   *   <li>{@code NonBlockingHashMap}: 2^20 + 2^13 = 1,056,768. It grows on probe length and slot
+   *       count, so the point depends on the keys: random keys doubled it at about 1,051,600.
+   *   <li>{@code EclipseConcurrentHashMap}: 1,572,864 + 2^13 = 1,581,056. It checks its 0.75 load
+   *       factor only when an insert lands in an occupied bucket, which random keys do at once.
+   * </ul>
+   *
+   * <p>With {@code SEQUENTIAL_INTEGER} keys, which collide nowhere, JCTools' and Eclipse's maps
+   * grow only at about 2.1 million entries, so for those two maps this point is an ordinary one
+   * at that key kind.
    */
   @Param({"1000", "65536", "1000000", JUST_PAST_GROWTH})
   public String size;
