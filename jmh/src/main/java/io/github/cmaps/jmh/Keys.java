@@ -40,20 +40,6 @@ final class Keys {
     return values;
   }
 
-  /**
-   * Returns {@code n} distinct string keys of 14 or 15 characters (for example {@code
-   * "user:100042:id"}), like identifiers in a cache, with their hash codes already computed and
-   * cached by {@link String}.
-   */
-  static String[] strings(int n) {
-    String[] keys = new String[n];
-    for (int i = 0; i < n; i++) {
-      keys[i] = "user:" + (100_000 + i) + ":id";
-      keys[i].hashCode();
-    }
-    return keys;
-  }
-
   /** The length of an access sequence over {@code keyCount} keys: a power of two. */
   static int sequenceLength(int keyCount) {
     int atLeast = Math.max(MIN_SEQUENCE, keyCount);
@@ -71,5 +57,13 @@ final class Keys {
 
   static SplittableRandom random() {
     return new SplittableRandom(SEED);
+  }
+
+  /**
+   * A second fixed-seed source, for building keys ({@link KeyKind}), so that drawing keys does not
+   * change the access sequences drawn from {@link #random}.
+   */
+  static SplittableRandom keyRandom() {
+    return new SplittableRandom(~SEED);
   }
 }

@@ -39,8 +39,12 @@ import org.openjdk.jmh.annotations.Warmup;
  *       reported.
  * </ul>
  *
- * <p>The writer publishes how many keys it inserted every {@value #PUBLISH_EVERY} puts (a volatile
- * store), and readers pick a key uniformly among those, so every read should hit. Starting over
+ * <p>{@code @Param KeyKind keyKind} chooses the keys ({@link KeyKind}); the writer inserts them in
+ * an order unrelated to where they sit in memory, and readers look them up through equal copies
+ * (except with {@code SEQUENTIAL_INTEGER}, the keys of earlier results: 0..n-1 in order, looked up
+ * through the inserted objects). The writer publishes how many keys it inserted every {@value
+ * #PUBLISH_EVERY} puts (a volatile store), and readers pick a key uniformly among those, so every
+ * read should hit. Starting over
  * allocates a new map inside the measured {@code put} and turns the old one into garbage, once per
  * {@code target} puts; garbage-collection pauses therefore appear in the tails of every map alike
  * (fixed heap, default collector, recorded in the report).
@@ -86,7 +90,17 @@ public class MidResizeBenchmark {
     @Param({"1000000"})
     public int target;
 
-    Integer[] keys;
+    @Param public KeyKind keyKind;
+
+    /** Keys in insertion order. */
+    Object[] keys;
+
+    /**
+     * What readers pass to {@code get}: {@code lookups[i]} equals {@code keys[i]}, a distinct object
+     * except with {@code SEQUENTIAL_INTEGER}.
+     */
+    Object[] lookups;
+
     Integer[] values;
 
     /** Uniform draws in {@code [0, 2^31)}, scaled by readers to the published range. */
@@ -101,7 +115,9 @@ public class MidResizeBenchmark {
 
     @Setup(Level.Trial)
     public void prepare() {
-      keys = Keys.integers(target);
+      SplittableRandom keyRandom = Keys.keyRandom();
+      keys = keyKind.keys(target, keyRandom);
+      lookups = keyKind.lookupCopies(keys, keyRandom);
       values = Keys.values(target);
       SplittableRandom random = Keys.random();
       draws = new int[Keys.sequenceLength(target)];
@@ -134,7 +150,7 @@ public class MidResizeBenchmark {
       Generation g = current;
       int published = g.published;
       int i = (int) ((draws[c.next() & drawMask] * (long) published) >>> 31);
-      return g.map.get(keys[i]);
+      return g.map.get(lookups[i]);
     }
   }
 

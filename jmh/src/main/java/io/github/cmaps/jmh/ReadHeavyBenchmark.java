@@ -17,12 +17,20 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>All keys read or written are present, so {@code put} replaces a value and the map keeps its
  * size: the benchmarks measure steady-state access, not growth (see {@link MidResizeBenchmark}).
+ * Every benchmark here runs over the parameters of {@link PopulatedMap}: {@code map}, {@code
+ * size} (1000, 65536, 1000000, and {@code JUST_PAST_GROWTH}: the size at which each map has just
+ * doubled its table, resolved per map, see {@link PopulatedMap#size}), {@code distribution}
+ * (uniform or Zipf) and {@code keyKind} ({@link KeyKind}: sequential or random {@code Integer},
+ * random {@code Long}, UUID strings, a two-field record). Except with {@code SEQUENTIAL_INTEGER},
+ * {@code get} and {@code put} receive equal copies of the stored keys, never the stored objects.
  * Scores are operations per microsecond summed over threads.
  *
  * <ul>
- *   <li>{@link #get}: 100% {@code get} with {@link Integer} keys, the best case for every map.
- *   <li>{@link #getStringKey}: the same with {@link String} keys looked up through equal copies,
- *       where hashing and {@code equals} cost more than the map's own bookkeeping.
+ *   <li>{@link #get}: 100% {@code get}. With {@code keyKind=SEQUENTIAL_INTEGER} this is the best
+ *       case for every map; with {@code UUID_STRING} or {@code RECORD} hashing and {@code equals}
+ *       can cost more than the map's own bookkeeping. (It replaces {@code getStringKey}, which
+ *       looked up {@code "user:N:id"} strings through equal copies: {@code UUID_STRING} measures
+ *       the same thing with less regular strings.)
  *   <li>{@link #mixed95}, {@link #mixed90}: every thread does 95% (90%) {@code get} and 5% (10%)
  *       {@code put}, interleaved; shows what a write costs readers that run on the same core.
  *   <li>{@code groupGetPut95}, {@code groupGetPut90}: the same ratios as dedicated reader and
@@ -46,24 +54,19 @@ public class ReadHeavyBenchmark {
   /* ---------------- Reads only ---------------- */
 
   @Benchmark
-  public Object get(IntegerKeyMap m, ThreadCursor c) {
-    return m.data.get(m.keys[c.next() & m.mask]);
-  }
-
-  @Benchmark
-  public Object getStringKey(StringKeyMap m, ThreadCursor c) {
+  public Object get(PopulatedMap m, ThreadCursor c) {
     return m.data.get(m.keys[c.next() & m.mask]);
   }
 
   /* ---------------- Mixed in every thread ---------------- */
 
   @Benchmark
-  public Object mixed95(IntegerKeyMap m, ThreadCursor c) {
+  public Object mixed95(PopulatedMap m, ThreadCursor c) {
     return getOrPut(m, c, 20);
   }
 
   @Benchmark
-  public Object mixed90(IntegerKeyMap m, ThreadCursor c) {
+  public Object mixed90(PopulatedMap m, ThreadCursor c) {
     return getOrPut(m, c, 10);
   }
 
@@ -77,14 +80,14 @@ public class ReadHeavyBenchmark {
   @Benchmark
   @Group("groupGetPut95")
   @GroupThreads(19)
-  public Object get95(IntegerKeyMap m, ThreadCursor c) {
+  public Object get95(PopulatedMap m, ThreadCursor c) {
     return m.data.get(m.keys[c.next() & m.mask]);
   }
 
   @Benchmark
   @Group("groupGetPut95")
   @GroupThreads(1)
-  public Object put95(IntegerKeyMap m, ThreadCursor c) {
+  public Object put95(PopulatedMap m, ThreadCursor c) {
     int i = c.next() & m.mask;
     return m.data.put(m.keys[i], m.values[i]);
   }
@@ -92,14 +95,14 @@ public class ReadHeavyBenchmark {
   @Benchmark
   @Group("groupGetPut90")
   @GroupThreads(9)
-  public Object get90(IntegerKeyMap m, ThreadCursor c) {
+  public Object get90(PopulatedMap m, ThreadCursor c) {
     return m.data.get(m.keys[c.next() & m.mask]);
   }
 
   @Benchmark
   @Group("groupGetPut90")
   @GroupThreads(1)
-  public Object put90(IntegerKeyMap m, ThreadCursor c) {
+  public Object put90(PopulatedMap m, ThreadCursor c) {
     int i = c.next() & m.mask;
     return m.data.put(m.keys[i], m.values[i]);
   }
