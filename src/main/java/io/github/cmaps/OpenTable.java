@@ -80,7 +80,7 @@ final class OpenTable {
    * the tree's keys do not count towards the new table's capacity, since they take no slot.
    * Before, a rebuild re-inserted every overflow key, and a table kept under a 64K-key flood
    * stalled single ordinary puts for 100-430 ms (issue 14); HashFloodBenchmark now measures
-   * 4.1-6.3 ms for the longest and 2.4x-3.2x ConcurrentHashMap's mean (docs/practice.md).
+   * 1.0-2.4 ms for the longest and 0.7x-2.7x ConcurrentHashMap's mean (docs/practice.md).
    *
    * Shared values (LockFreeReadMap's tables, sharedValues). There a thread that does not own the
    * table may swap the value of a live slot by CAS (swapLiveValue: LockFreeReadMap's lock-free

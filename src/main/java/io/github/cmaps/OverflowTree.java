@@ -177,9 +177,11 @@ final class OverflowTree {
    * key}, or null: the nodes before and after (h, c) in the order, by two range queries.
    */
   private static Node locateOther(Node root, Object key, int h, int c) {
-    Node n = c > 0 ? inRange(root, key, h, 0, c - 1) : null;
-    return n != null ? n : c < Integer.MAX_VALUE ? inRange(root, key, h, c + 1, Integer.MAX_VALUE)
-        : null;
+    Node before = c > 0 ? inRange(root, key, h, 0, c - 1) : null;
+    if (before != null || c == Integer.MAX_VALUE) {
+      return before;
+    }
+    return inRange(root, key, h, c + 1, Integer.MAX_VALUE);
   }
 
   /** The node of hash {@code h} and a cid in [lo, hi] that holds {@code key}, or null. */

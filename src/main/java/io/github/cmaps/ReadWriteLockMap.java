@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A {@link ConcurrentMap} guarded by one read-write lock: writers run alone, readers run
@@ -460,7 +461,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * recorded as a read region so that a write from a key's equals throws instead of waiting for
    * this thread's own read lock.
    */
-  private <R> R lockedRead(java.util.function.Supplier<R> read) {
+  private <R> R lockedRead(Supplier<R> read) {
     ReadRegions.enter(this);
     try {
       return read.get();
