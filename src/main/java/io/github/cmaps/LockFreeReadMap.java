@@ -315,6 +315,18 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     return tableAcquire().nextAcquire() != null;
   }
 
+  /** Test hook: the mappings in the overflow trees of the current table and its successors. */
+  int overflowMappings() {
+    int n = 0;
+    for (OpenTable t = tableAcquire(); t != null; t = t.nextAcquire()) {
+      Object root = t.overflowAcquire(); // MOVED in a table whose successor has its tree
+      if (root instanceof OverflowTree.Node) {
+        n += OverflowTree.size((OverflowTree.Node) root);
+      }
+    }
+    return n;
+  }
+
   /**
    * Looks {@code key} up starting at table {@code t} and following resize successors: the value,
    * or null.
@@ -480,11 +492,13 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   }
 
   /**
-   * Under the lock: a table with room for one more insert, given that {@code t} is the table
-   * writes go to; starts (or finishes, then starts) a resize when {@code t} is full.
+   * Under the lock: a table with room for one more insert of {@code key}, given that {@code t}
+   * is the table writes go to; starts (or finishes, then starts) a resize when {@code t} is full,
+   * or when dead slots alone would push the key into the overflow tree (see
+   * OpenTable.windowExhaustedByDeadSlots).
    */
-  private OpenTable roomFor(OpenTable t) {
-    if (!t.needsRebuildBeforeInsert()) {
+  private OpenTable roomFor(OpenTable t, Object key, int h) {
+    if (!t.needsRebuildBeforeInsert() && !t.windowExhaustedByDeadSlots(key, h)) {
       return t;
     }
     OpenTable current = (OpenTable) TABLE.get(this);
@@ -521,7 +535,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
 
   /** Under the lock: inserts a mapping for a key that is absent from write table {@code t}. */
   private void insert(OpenTable t, Object key, int h, Object value) {
-    roomFor(t).putOwned(key, h, value, false);
+    roomFor(t, key, h).putOwned(key, h, value, false);
     addSize(1);
   }
 

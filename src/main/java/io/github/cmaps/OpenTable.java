@@ -210,6 +210,12 @@ final class OpenTable {
   private int used;
 
   /**
+   * Removals from this table (from slots or the overflow tree) since it was built: the work that
+   * a rebuild would clean up after. Owner-only (plain). See {@link #windowExhaustedByDeadSlots}.
+   */
+  private int removals;
+
+  /**
    * Bounded tables only: the root of the overflow tree (an {@link OverflowTree.Node}, null when
    * empty), or {@link #MOVED} once a resize copied the overflow into {@link #next}. Written by the
    * owner with setRelease, read by anyone with getAcquire (OVERFLOW).
@@ -304,6 +310,34 @@ final class OpenTable {
   /** True when one more insert would take live + dead slots to half the capacity. */
   boolean needsRebuildBeforeInsert() {
     return used + 1 >= (capacity() >>> 1);
+  }
+
+  /**
+   * Owner-only, bounded tables without slot reuse (LockFreeReadMap's): true when an insert of
+   * {@code key} would go to the overflow tree because dead slots fill part of its window, and
+   * this table has seen at least capacity/16 removals since it was built; the owner should then
+   * rebuild before inserting. Without this, a key put and removed over and over took a new slot
+   * of its window each time (slots are not reused, see the Overview), filled the window within
+   * 32 rounds and spent the rest of the table's life in the tree: measured on
+   * WriteHeavyBenchmark.putRemove, 1K random Integer keys with Zipf access, one thread,
+   * LockFreeReadMap ran 2.5 ops/us against ReadWriteLockMap's 35, most of it in tree path
+   * copies. The removal count bounds the cost: a rebuild, O(capacity), follows at least
+   * capacity/16 removals, so it costs at most 16 slot copies per removal. Removals from the tree
+   * count too: a hot key that went to the tree no longer leaves dead slots, and must still bring
+   * the rebuild that lets it back into its window. A window full of live keys only (a hash
+   * flood) still overflows to the tree: a rebuild would not help it.
+   */
+  boolean windowExhaustedByDeadSlots(Object key, int h) {
+    if (!bounded || removals < (capacity() >>> 4) || probe(key, h) != WINDOW_FULL) {
+      return false;
+    }
+    final Object[] kv = this.kv;
+    for (int i = home(h), n = 0; n < WINDOW; i = (i + 1) & mask, n++) {
+      if (kv[i << 1] == DELETED) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /* ---------------- Lock-free reads -------------- */
@@ -517,6 +551,7 @@ final class OpenTable {
       if (value == null) {
         // Value first (above): a reader that matched the key then sees null and keeps probing.
         setRelease(kv, slot << 1, DELETED); // pairs with getAcquire(key) in find
+        removals++;
       }
       return v;
     }
@@ -551,6 +586,7 @@ final class OpenTable {
     setRelease(kv, (slot << 1) + 1, value); // pairs with getAcquire(value) in find, frozenValue
     if (value == null) {
       setRelease(kv, slot << 1, DELETED); // pairs with getAcquire(key) in find
+      removals++;
     }
     FROZEN_RECORD.setRelease(this, null); // after the store: see frozenValue
   }
@@ -697,10 +733,12 @@ final class OpenTable {
     if (old == null || (expected != null && !expected.equals(old))) {
       return null;
     }
-    setOverflow(
-        value == null
-            ? OverflowTree.remove(root, key, h)
-            : OverflowTree.put(root, key, h, value));
+    if (value == null) {
+      setOverflow(OverflowTree.remove(root, key, h));
+      removals++;
+    } else {
+      setOverflow(OverflowTree.put(root, key, h, value));
+    }
     return old;
   }
 
@@ -837,6 +875,7 @@ final class OpenTable {
     int s = probe(key, h);
     if (s >= 0 && getAcquire(kv, (s << 1) + 1) == MOVED) {
       setRelease(kv, s << 1, DELETED); // pairs with getAcquire(key) in find and iterators
+      removals++;
     }
   }
 
