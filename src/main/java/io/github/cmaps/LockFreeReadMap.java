@@ -210,7 +210,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
 
   /*
    * The fields init sets (writeLock above, and initialTableCapacity, smallTable, migrateChunk,
-   * viewSource, the first table) are not final because readObject sets them too: constructors
+   * the first table) are not final because readObject sets them too: constructors
    * and field initialisers do not run for a deserialized map. So a map, like any object with
    * non-final fields, must be safely published (a final or volatile field, a concurrent
    * collection, Thread.start) before another thread uses it. Hot paths read them as plain fields,
@@ -236,7 +236,6 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   /** Slots each write migrates during an incremental resize: MIGRATE_CHUNK except in tests. */
   private transient int migrateChunk;
 
-  private transient Views.Source<K, V> viewSource;
 
   private transient Set<K> keySetView;
   private transient Collection<V> valuesView;
@@ -278,18 +277,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     this.initialTableCapacity = OpenTable.capacityFor(initialCapacity);
     this.smallTable = smallTable;
     this.migrateChunk = migrateChunk;
-    this.viewSource = new Views.Source<>() {
-      @Override
-      public ConcurrentMap<K, V> map() {
-        return LockFreeReadMap.this;
-      }
-
-      @Override
-      public Views.Cursor cursor() {
-        return new ChainCursor(tableAcquire());
-      }
-    };
-    TABLE.setRelease(this, new OpenTable(initialTableCapacity, true));
+    TABLE.setRelease(this, OpenTable.EMPTY_LOCK_FREE); // replaced before the first insert
   }
 
   /**
@@ -500,6 +488,11 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   private OpenTable roomFor(OpenTable t, Object key, int h) {
     if (!t.needsRebuildBeforeInsert() && !t.windowExhaustedByDeadSlots(key, h)) {
       return t;
+    }
+    if (t.isPlaceholder()) { // the map's first insert (it never has a successor: see EMPTY_LOCK_FREE)
+      OpenTable first = new OpenTable(initialTableCapacity, true);
+      publish(first);
+      return first;
     }
     OpenTable current = (OpenTable) TABLE.get(this);
     if (current != t) { // a resize into t is in progress and t is full: finish it first
@@ -911,7 +904,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
       // returns was current until the clear, so the put takes effect as if just before the clear
       // (which then removed its mapping). A resize, by contrast, keeps the mappings it moves,
       // which is why migration marks slots MOVED by CAS.
-      publish(new OpenTable(initialTableCapacity, true));
+      publish(OpenTable.EMPTY_LOCK_FREE);
       SIZE.setRelease(this, 0);
     } finally {
       writeLock.unlock();
@@ -934,6 +927,9 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     lockForWrite();
     try {
       OpenTable t = settledTable();
+      if (t.isPlaceholder()) {
+        return; // empty: nothing to replace, and the shared table must not be frozen
+      }
       // Every slot frozen first, so that no lock-free put lands between the values the function
       // sees and the results stored; readers meanwhile get the old values.
       Object[] old = new Object[t.capacity()];
@@ -1113,6 +1109,21 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     }
   }
 
+  /** What the views read and write through: this map and its traversal. */
+  private Views.Source<K, V> viewSource() {
+    return new Views.Source<>() {
+      @Override
+      public ConcurrentMap<K, V> map() {
+        return LockFreeReadMap.this;
+      }
+
+      @Override
+      public Views.Cursor cursor() {
+        return new ChainCursor(tableAcquire());
+      }
+    };
+  }
+
   /**
    * Returns a {@link Set} view of the keys. It writes through ({@code remove}, {@code clear},
    * {@code Iterator.remove}) and does not support adding. Its iterators are weakly consistent,
@@ -1121,7 +1132,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   @Override
   public Set<K> keySet() {
     Set<K> ks = keySetView;
-    return ks != null ? ks : (keySetView = new Views.KeySet<>(viewSource));
+    return ks != null ? ks : (keySetView = new Views.KeySet<>(viewSource()));
   }
 
   /**
@@ -1131,7 +1142,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   @Override
   public Collection<V> values() {
     Collection<V> vs = valuesView;
-    return vs != null ? vs : (valuesView = new Views.Values<>(viewSource));
+    return vs != null ? vs : (valuesView = new Views.Values<>(viewSource()));
   }
 
   /**
@@ -1141,7 +1152,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   @Override
   public Set<Map.Entry<K, V>> entrySet() {
     Set<Map.Entry<K, V>> es = entrySetView;
-    return es != null ? es : (entrySetView = new Views.EntrySet<>(viewSource));
+    return es != null ? es : (entrySetView = new Views.EntrySet<>(viewSource()));
   }
 
   /* ---------------- Serialization -------------- */

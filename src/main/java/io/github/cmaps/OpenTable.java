@@ -250,6 +250,29 @@ final class OpenTable {
    */
   final boolean sharedValues;
 
+  /**
+   * The table of every empty lock-based map (ReadWriteLockMap, StripedLockMap) that has not yet
+   * stored a mapping, shared by all of them: reads find nothing in it and no owner ever writes
+   * it, because its capacity of 2 makes {@link #needsRebuildBeforeInsert} true before the first
+   * insert, and the owner then builds a table of its own ({@link #isPlaceholder}). Tables are
+   * allocated lazily this way, as ConcurrentHashMap allocates its own, so that an empty map
+   * costs its object and its lock only (issue 16: an empty map was 11x ConcurrentHashMap's 64
+   * bytes, an empty StripedLockMap hundreds of times).
+   */
+  static final OpenTable EMPTY_LOCKED = new OpenTable(2, true, 0, true, false);
+
+  /**
+   * The shared table of every empty LockFreeReadMap that has not yet stored a mapping: as {@link
+   * #EMPTY_LOCKED}, and also never the subject of a resize (the map publishes its first real
+   * table instead of migrating this one) or of a freeze (no slot is ever live).
+   */
+  static final OpenTable EMPTY_LOCK_FREE = new OpenTable(2, true, 0, false, true);
+
+  /** True for the shared empty tables, which their maps replace before the first insert. */
+  boolean isPlaceholder() {
+    return this == EMPTY_LOCKED || this == EMPTY_LOCK_FREE;
+  }
+
   /** A table without rotation or slot reuse, with shared values: LockFreeReadMap's kind. */
   OpenTable(int capacity, boolean bounded) {
     this(capacity, bounded, 0, false, true);

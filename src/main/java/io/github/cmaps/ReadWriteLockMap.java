@@ -230,10 +230,9 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
 
   private transient int initialTableCapacity;
 
-  private transient Views.Source<K, V> viewSource;
 
   /*
-   * The fields init sets (lock, table, initialTableCapacity, viewSource) are not final because
+   * The fields init sets (lock, table, initialTableCapacity) are not final because
    * readObject sets them too: constructors and field initialisers do not run for a deserialized
    * map. So a map, like any object with non-final fields, must be safely published (a final or
    * volatile field, a concurrent collection, Thread.start) before another thread uses it. Hot
@@ -266,18 +265,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   private void init(int initialCapacity) {
     this.initialTableCapacity = OpenTable.capacityFor(initialCapacity);
     this.lock = new Lock();
-    this.viewSource = new Views.Source<>() {
-      @Override
-      public ConcurrentMap<K, V> map() {
-        return ReadWriteLockMap.this;
-      }
-
-      @Override
-      public Views.Cursor cursor() {
-        return snapshot();
-      }
-    };
-    this.table = newTable(initialTableCapacity); // published with the map itself
+    this.table = OpenTable.EMPTY_LOCKED; // replaced before the first insert
   }
 
   /**
@@ -543,7 +531,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   private void insertLocked(Object key, int h, Object value) {
     OpenTable t = table;
     if (t.needsRebuildBeforeInsert()) {
-      t = t.rebuilt(size);
+      t = t.isPlaceholder() ? newTable(initialTableCapacity) : t.rebuilt(size);
       setTableRelease(t);
     }
     t.putOwned(key, h, value, false);
@@ -586,7 +574,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   }
 
   private void clearLocked() {
-    setTableRelease(newTable(initialTableCapacity));
+    setTableRelease(OpenTable.EMPTY_LOCKED);
     size = 0;
   }
 
@@ -1050,6 +1038,21 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
 
   /* ---------------- Views -------------- */
 
+  /** What the views read and write through: this map and its traversal. */
+  private Views.Source<K, V> viewSource() {
+    return new Views.Source<>() {
+      @Override
+      public ConcurrentMap<K, V> map() {
+        return ReadWriteLockMap.this;
+      }
+
+      @Override
+      public Views.Cursor cursor() {
+        return snapshot();
+      }
+    };
+  }
+
   /**
    * Returns a {@link Set} view of the keys. It writes through ({@code remove}, {@code clear},
    * {@code Iterator.remove}) and does not support adding. Its iterators traverse an atomic
@@ -1058,7 +1061,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   @Override
   public Set<K> keySet() {
     Set<K> ks = keySetView;
-    return ks != null ? ks : (keySetView = new Views.KeySet<>(viewSource));
+    return ks != null ? ks : (keySetView = new Views.KeySet<>(viewSource()));
   }
 
   /**
@@ -1068,7 +1071,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   @Override
   public Collection<V> values() {
     Collection<V> vs = valuesView;
-    return vs != null ? vs : (valuesView = new Views.Values<>(viewSource));
+    return vs != null ? vs : (valuesView = new Views.Values<>(viewSource()));
   }
 
   /**
@@ -1078,7 +1081,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   @Override
   public Set<Map.Entry<K, V>> entrySet() {
     Set<Map.Entry<K, V>> es = entrySetView;
-    return es != null ? es : (entrySetView = new Views.EntrySet<>(viewSource));
+    return es != null ? es : (entrySetView = new Views.EntrySet<>(viewSource()));
   }
 
   /* ---------------- Atomic sections -------------- */

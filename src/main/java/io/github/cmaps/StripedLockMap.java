@@ -208,7 +208,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   static final int DEFAULT_STRIPES_PER_CPU = 16;
 
   /*
-   * The fields init sets (stripes, stripeShift, stripeMask, tableCapacity, viewSource) are not
+   * The fields init sets (stripes, stripeShift, stripeMask, tableCapacity) are not
    * final because readObject sets them too: constructors and field initialisers do not run for a
    * deserialized map. So a map, like any object with non-final fields, must be safely published
    * (a final or volatile field, a concurrent collection, Thread.start) before another thread
@@ -216,6 +216,15 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * fields in ordinary classes anyway.
    */
 
+  /**
+   * The stripes: null until the map's first write, and each element null until the first write
+   * to its stripe, whose table is then {@link OpenTable#EMPTY_LOCKED} until its first insert. So
+   * an empty map is its own object, whatever the stripe count (issue 16: it was 5.3 KB on 2
+   * processors and 168 KB with 64, all of it empty stripes), and a map with a few keys pays for
+   * the stripes it uses. Created by compareAndExchange (a volatile write: it publishes the array,
+   * and a stripe with its lock and placeholder table, once); read with getAcquire (STRIPES,
+   * STRIPE_SLOTS), which pairs with it. A stripe, once created, stays.
+   */
   private transient Stripe[] stripes;
 
   /** 32 - log2(stripes); with one stripe 32, which is harmless because of stripeMask. */
@@ -227,7 +236,6 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   /** The capacity of a stripe's table when the map is created or cleared. */
   private transient int tableCapacity;
 
-  private transient Views.Source<K, V> viewSource;
 
   private transient Set<K> keySetView;
   private transient Collection<V> valuesView;
@@ -287,24 +295,9 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     // A quarter more than the even share: stripes fill unevenly.
     long share = ((long) initialCapacity + stripes - 1) / stripes;
     this.tableCapacity = OpenTable.capacityFor((int) Math.min(share + (share >>> 2), 1 << 30));
-    Stripe[] all = new Stripe[stripes];
-    for (int i = 0; i < stripes; i++) {
-      all[i] = new Stripe(newTable(tableCapacity, stripes));
-    }
-    this.stripes = all;
+    this.stripes = null; // created by the first write (stripeAt); readObject may run on a used map
     this.stripeShift = 32 - Integer.numberOfTrailingZeros(stripes);
     this.stripeMask = stripes - 1;
-    this.viewSource = new Views.Source<>() {
-      @Override
-      public ConcurrentMap<K, V> map() {
-        return StripedLockMap.this;
-      }
-
-      @Override
-      public Views.Cursor cursor() {
-        return new StripeCursor();
-      }
-    };
   }
 
   /**
@@ -336,7 +329,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * @return the number of stripes, a power of two
    */
   public int stripeCount() {
-    return stripes.length;
+    return stripeMask + 1;
   }
 
   /* ---------------- Stripes and function scopes -------------- */
@@ -392,8 +385,54 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     return new OpenTable(capacity, true, Integer.numberOfTrailingZeros(stripes), true);
   }
 
+  /** Writers: the stripe of hash {@code h}, created (with the stripe array) if need be. */
   private Stripe stripeFor(int h) {
-    return stripes[(h >>> stripeShift) & stripeMask];
+    return stripeAt((h >>> stripeShift) & stripeMask);
+  }
+
+  /** Readers: the stripe of hash {@code h}, or null if no write has reached it (it is empty). */
+  private Stripe stripeIfCreated(int h) {
+    Stripe[] all = stripesAcquire();
+    return all == null ? null : stripeAcquire(all, (h >>> stripeShift) & stripeMask);
+  }
+
+  /** Stripe {@code i}, created (with the stripe array) if it does not exist yet. */
+  private Stripe stripeAt(int i) {
+    Stripe[] all = stripesAcquire();
+    if (all == null) {
+      Stripe[] created = new Stripe[stripeMask + 1];
+      // Volatile CAS: publishes the array to the getAcquire in stripesAcquire; one creator wins.
+      Stripe[] witness = (Stripe[]) STRIPES.compareAndExchange(this, null, created);
+      all = witness == null ? created : witness;
+    }
+    Stripe s = stripeAcquire(all, i);
+    if (s == null) {
+      Stripe created = new Stripe(OpenTable.EMPTY_LOCKED);
+      // Volatile CAS: publishes the stripe (its lock state and table) to stripeAcquire.
+      Stripe witness = (Stripe) STRIPE_SLOTS.compareAndExchange(all, i, null, created);
+      s = witness == null ? created : witness;
+    }
+    return s;
+  }
+
+  /** Test hook: how many stripes writes have created so far. */
+  int createdStripes() {
+    Stripe[] all = stripesAcquire();
+    int n = 0;
+    for (int i = 0; all != null && i < all.length; i++) {
+      n += stripeAcquire(all, i) != null ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** The stripe array, or null before the first write (acquire; pairs with stripeAt's CAS). */
+  private Stripe[] stripesAcquire() {
+    return (Stripe[]) STRIPES.getAcquire(this);
+  }
+
+  /** Element {@code i} of a stripe array, or null (acquire; pairs with stripeAt's CAS). */
+  private static Stripe stripeAcquire(Stripe[] all, int i) {
+    return (Stripe) STRIPE_SLOTS.getAcquire(all, i);
   }
 
   /** The index of the stripe that holds {@code key}; for tests. */
@@ -401,9 +440,15 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     return (OpenTable.hash(key) >>> stripeShift) & stripeMask;
   }
 
-  /** The capacity of stripe {@code i}'s current table; for tests. */
+  /**
+   * The capacity of stripe {@code i}'s current table, or of the table its first insert will
+   * build while it has none; for tests.
+   */
   int tableCapacityOf(int i) {
-    return stripes[i].getTableAcquire().capacity();
+    Stripe[] all = stripesAcquire();
+    Stripe s = all == null ? null : stripeAcquire(all, i);
+    OpenTable t = s == null ? OpenTable.EMPTY_LOCKED : s.getTableAcquire();
+    return t.isPlaceholder() ? tableCapacity : t.capacity();
   }
 
   /**
@@ -467,7 +512,10 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   @SuppressWarnings("unchecked")
   private V read(Object key) {
     int h = OpenTable.hash(key);
-    Stripe s = stripeFor(h);
+    Stripe s = stripeIfCreated(h);
+    if (s == null) {
+      return null; // no write has reached the key's stripe
+    }
     long stamp = s.tryOptimisticRead();
     if (stamp != 0L) {
       Object v = s.getTableAcquire().find(key, h);
@@ -538,9 +586,13 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    */
   @Override
   public int size() {
+    Stripe[] all = stripesAcquire();
     long n = 0;
-    for (Stripe s : stripes) {
-      n += s.getCountAcquire();
+    for (int i = 0; all != null && i < all.length; i++) {
+      Stripe s = stripeAcquire(all, i);
+      if (s != null) {
+        n += s.getCountAcquire();
+      }
     }
     return (int) Math.min(n, Integer.MAX_VALUE);
   }
@@ -551,8 +603,10 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    */
   @Override
   public boolean isEmpty() {
-    for (Stripe s : stripes) {
-      if (s.getCountAcquire() != 0) {
+    Stripe[] all = stripesAcquire();
+    for (int i = 0; all != null && i < all.length; i++) {
+      Stripe s = stripeAcquire(all, i);
+      if (s != null && s.getCountAcquire() != 0) {
         return false;
       }
     }
@@ -566,11 +620,10 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * null. A table at its load limit is rebuilt first, even if the key turns out to be present:
    * one probe per put instead of two, at the price of a rebuild one insert early.
    */
-  private static Object putLocked(Stripe s, Object key, int h, Object value,
-      boolean onlyIfAbsent) {
+  private Object putLocked(Stripe s, Object key, int h, Object value, boolean onlyIfAbsent) {
     OpenTable t = s.table;
     if (t.needsRebuildBeforeInsert()) {
-      t = t.rebuilt(s.count);
+      t = t.isPlaceholder() ? newTable(tableCapacity, stripeMask + 1) : t.rebuilt(s.count);
       s.setTableRelease(t);
     }
     Object old = t.putOwned(key, h, value, onlyIfAbsent);
@@ -614,7 +667,10 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   private V replaceLocking(Object key, Object expected, V value) {
     checkNotInFunction();
     int h = OpenTable.hash(key);
-    Stripe s = stripeFor(h);
+    Stripe s = stripeIfCreated(h);
+    if (s == null) {
+      return null; // no write has reached the key's stripe: the key is absent
+    }
     long stamp = s.lockForWrite();
     try {
       return (V) replaceLocked(s, key, h, expected, value);
@@ -878,10 +934,15 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   @Override
   public void clear() {
     checkNotInFunction();
-    for (Stripe s : stripes) {
+    Stripe[] all = stripesAcquire();
+    for (int i = 0; all != null && i < all.length; i++) {
+      Stripe s = stripeAcquire(all, i);
+      if (s == null) {
+        continue; // never written: empty
+      }
       long stamp = s.lockForWrite();
       try {
-        s.setTableRelease(newTable(tableCapacity, stripes.length));
+        s.setTableRelease(OpenTable.EMPTY_LOCKED);
         s.setCountRelease(0);
       } finally {
         s.unlockWrite(stamp);
@@ -903,7 +964,12 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   public void replaceAll(BiFunction<? super K, ? super V, ? extends V> function) {
     Objects.requireNonNull(function);
     checkNotInFunction();
-    for (Stripe s : stripes) {
+    Stripe[] all = stripesAcquire();
+    for (int si = 0; all != null && si < all.length; si++) {
+      Stripe s = stripeAcquire(all, si);
+      if (s == null) {
+        continue; // never written: empty
+      }
       long stamp = s.lockForWrite();
       try {
         // Our own table under our lock: the live cursor sees exactly the current mappings.
@@ -975,10 +1041,12 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
         if (current != null && current.advance()) {
           return true;
         }
-        if (nextStripe == stripes.length) {
+        Stripe[] all = stripesAcquire();
+        if (all == null || nextStripe == all.length) {
           return false;
         }
-        current = snapshotOf(stripes[nextStripe++]);
+        Stripe s = stripeAcquire(all, nextStripe++);
+        current = s == null ? null : snapshotOf(s); // a stripe created later was empty here
       }
     }
 
@@ -996,6 +1064,21 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
     }
   }
 
+  /** What the views read and write through: this map and its traversal. */
+  private Views.Source<K, V> viewSource() {
+    return new Views.Source<>() {
+      @Override
+      public ConcurrentMap<K, V> map() {
+        return StripedLockMap.this;
+      }
+
+      @Override
+      public Views.Cursor cursor() {
+        return new StripeCursor();
+      }
+    };
+  }
+
   /**
    * Returns a {@link Set} view of the keys. It writes through ({@code remove}, {@code clear},
    * {@code Iterator.remove}) and does not support adding. Its iterators are weakly consistent
@@ -1005,7 +1088,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   @Override
   public Set<K> keySet() {
     Set<K> ks = keySetView;
-    return ks != null ? ks : (keySetView = new Views.KeySet<>(viewSource));
+    return ks != null ? ks : (keySetView = new Views.KeySet<>(viewSource()));
   }
 
   /**
@@ -1015,7 +1098,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   @Override
   public Collection<V> values() {
     Collection<V> vs = valuesView;
-    return vs != null ? vs : (valuesView = new Views.Values<>(viewSource));
+    return vs != null ? vs : (valuesView = new Views.Values<>(viewSource()));
   }
 
   /**
@@ -1025,7 +1108,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   @Override
   public Set<Map.Entry<K, V>> entrySet() {
     Set<Map.Entry<K, V>> es = entrySetView;
-    return es != null ? es : (entrySetView = new Views.EntrySet<>(viewSource));
+    return es != null ? es : (entrySetView = new Views.EntrySet<>(viewSource()));
   }
 
   /* ---------------- Object methods -------------- */
@@ -1108,7 +1191,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    */
   private void writeObject(ObjectOutputStream out) throws IOException {
     out.defaultWriteObject();
-    out.writeInt(stripes.length);
+    out.writeInt(stripeMask + 1);
     MapSerialization.writeMappings(out, new StripeCursor());
   }
 
@@ -1139,10 +1222,13 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
 
   private static final VarHandle TABLE;
   private static final VarHandle COUNT;
+  private static final VarHandle STRIPES;
+  private static final VarHandle STRIPE_SLOTS = MethodHandles.arrayElementVarHandle(Stripe[].class);
 
   static {
     try {
       MethodHandles.Lookup l = MethodHandles.lookup();
+      STRIPES = l.findVarHandle(StripedLockMap.class, "stripes", Stripe[].class);
       TABLE = l.findVarHandle(Stripe.class, "table", OpenTable.class);
       COUNT = l.findVarHandle(Stripe.class, "count", int.class);
     } catch (ReflectiveOperationException e) {

@@ -34,7 +34,9 @@ import org.openjdk.jol.vm.VM;
  *
  * <ul>
  *   <li>{@code --sizes 0,1,1000}: one fresh map per size. Sizes 0 and 1 give the cost of an empty
- *       and of a one-entry map, which the report shows as total bytes.
+ *       and of a one-entry map, which the report shows as total bytes. Objects that every instance
+ *       of a map class reaches (static singletons such as a shared empty table) are not counted:
+ *       a second map is filled alike and only what the two graphs do not share is the map's.
  *   <li>{@code --sweep FROM..TO[:MAP,MAP]}: {@code --steps} (default 16) evenly spaced sizes over
  *       {@code FROM..TO} plus every power of two in the range and the size just above it (where a
  *       table has just doubled, or an incremental resize is under way). One map per map type is
@@ -172,8 +174,15 @@ public final class Footprint {
       long keyValueBytes = keyValueBytes(keysAndValues, size);
       for (MapType type : maps) {
         Map<Object, Object> map = fill(type.create(), keysAndValues, 0, size);
+        Map<Object, Object> twin = fill(type.create(), keysAndValues, 0, size);
         long total = GraphStats.parseInstance(map).totalSize();
-        print(output, row(type, size, total, keyValueBytes, null, processors));
+        // What every instance shares is no instance's cost: the keys and values (the same
+        // objects in both maps) and objects a class keeps in static fields, such as a shared
+        // empty table that a map uses until its first insert (as ConcurrentHashMap allocates
+        // its table lazily). Both maps reach them; the union of the two graphs counts them once.
+        long shared = 2 * total - GraphStats.parseInstance(map, twin).totalSize();
+        long ownPlusKeysAndValues = total - shared + keyValueBytes;
+        print(output, row(type, size, ownPlusKeysAndValues, keyValueBytes, null, processors));
       }
     }
     for (Sweep sweep : sweeps) {
