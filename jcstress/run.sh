@@ -60,7 +60,8 @@ extra=(${JCSTRESS_EXTRA:-})
 # Build the jar when it is missing or older than the module's sources or than the installed
 # library jar it shades. The library itself must already be installed (mvn install at the
 # repository root).
-library_jar="${MAVEN_REPO:-$HOME/.m2/repository}/io/github/cmaps/cmaps/0.1.0-SNAPSHOT/cmaps-0.1.0-SNAPSHOT.jar"
+cmaps_version="$(sed -n 's:.*<cmaps.version>\(.*\)</cmaps.version>.*:\1:p' "$here/pom.xml")"
+library_jar="${MAVEN_REPO:-$HOME/.m2/repository}/io/github/cmaps/cmaps/$cmaps_version/cmaps-$cmaps_version.jar"
 inputs=("$here/pom.xml" "$here/src")
 [[ -f "$library_jar" ]] && inputs+=("$library_jar")
 if [[ ! -f "$jar" || -n "$(find "${inputs[@]}" -newer "$jar" -print -quit)" ]]; then
