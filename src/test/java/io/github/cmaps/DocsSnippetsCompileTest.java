@@ -42,11 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
  *       blocks there are fragments that show one idea and leave out their surroundings.
  * </ul>
  *
- * <p>How a block is compiled: its leading {@code import} lines are the imports, and the rest is
- * the body of a method that may throw any exception, as in jshell. Statements, local variables
- * and local records, classes, interfaces and enums are all allowed there. A block that starts
- * with a {@code package} line is a whole source file instead. The class path is the library's
- * {@code target/classes} and nothing else, so a snippet can use only the JDK and cmaps.
+ * <p>How a block is compiled: its leading {@code import} lines are the imports, and the rest is the
+ * body of a method that may throw any exception, as in jshell. Statements, local variables and
+ * local records, classes, interfaces and enums are all allowed there. A block that starts with a
+ * {@code package} line is a whole source file instead. The class path is the library's {@code
+ * target/classes} and nothing else, so a snippet can use only the JDK and cmaps.
  */
 class DocsSnippetsCompileTest {
 
@@ -54,7 +54,8 @@ class DocsSnippetsCompileTest {
   static final String MARKER = "<!-- compile -->";
 
   private static final Pattern PUBLIC_TYPE =
-      Pattern.compile("(?m)^public\\s+(?:final\\s+|abstract\\s+)*(?:class|interface|enum|record)\\s+(\\w+)");
+      Pattern.compile(
+          "(?m)^public\\s+(?:final\\s+|abstract\\s+)*(?:class|interface|enum|record)\\s+(\\w+)");
 
   private static Path root;
 
@@ -80,16 +81,15 @@ class DocsSnippetsCompileTest {
   Stream<DynamicTest> everyCompleteJavaBlockOfTheDocsCompiles() throws IOException {
     List<Snippet> snippets = new ArrayList<>(blocks(root.resolve("README.md"), false));
     try (Stream<Path> docs = Files.walk(root.resolve("docs"))) {
-      for (Path page : docs.filter(p -> p.toString().endsWith(".md")).sorted()
-          .collect(Collectors.toList())) {
+      for (Path page :
+          docs.filter(p -> p.toString().endsWith(".md")).sorted().collect(Collectors.toList())) {
         snippets.addAll(blocks(page, true));
       }
     }
     assertThat(snippets)
         .as("README.md's java blocks (is the extractor still reading the README?)")
         .anyMatch(s -> s.where.startsWith("README.md:"));
-    return snippets.stream()
-        .map(s -> DynamicTest.dynamicTest(s.where, () -> assertCompiles(s)));
+    return snippets.stream().map(s -> DynamicTest.dynamicTest(s.where, () -> assertCompiles(s)));
   }
 
   @Test
@@ -149,7 +149,9 @@ class DocsSnippetsCompileTest {
   static List<Snippet> blocks(Path page, boolean markedOnly) throws IOException {
     List<String> lines = Files.readAllLines(page, StandardCharsets.UTF_8);
     String name =
-        page.startsWith(root) ? root.relativize(page).toString().replace('\\', '/') : page.toString();
+        page.startsWith(root)
+            ? root.relativize(page).toString().replace('\\', '/')
+            : page.toString();
     List<Snippet> found = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String fence = lines.get(i).strip();
@@ -190,8 +192,8 @@ class DocsSnippetsCompileTest {
   }
 
   /**
-   * The source javac sees. Line n of it is line n of the block: the class and method header go
-   * in front of the first line after the imports, and the closing braces after the last.
+   * The source javac sees. Line n of it is line n of the block: the class and method header go in
+   * front of the first line after the imports, and the closing braces after the last.
    */
   static String source(Snippet s) {
     if (s.code.stripLeading().startsWith("package ")) {
@@ -233,10 +235,13 @@ class DocsSnippetsCompileTest {
     assertThat(classes.resolve("io/github/cmaps")).as("the library, compiled").isDirectory();
     List<String> options =
         List.of(
-            "--release", "17",
+            "--release",
+            "17",
             "-proc:none",
-            "-classpath", classes.toString(),
-            "-d", classesOut.toString());
+            "-classpath",
+            classes.toString(),
+            "-d",
+            classesOut.toString());
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     Boolean ok = javac.getTask(null, null, diagnostics, options, null, List.of(file)).call();
     String page = s.where.substring(0, s.where.lastIndexOf(':'));

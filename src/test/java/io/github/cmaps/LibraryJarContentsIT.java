@@ -13,16 +13,17 @@ import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 
 /**
- * The jar that {@code mvn package} builds, as a user gets it: it carries its license and says
- * which library and version it is. Run by failsafe in {@code mvn verify}, after {@code package};
- * the pom passes the jar's path, name and version as the system properties {@code cmaps.jar},
- * {@code cmaps.name} and {@code cmaps.version}.
+ * The jar that {@code mvn package} builds, as a user gets it: it carries its license and says which
+ * library and version it is. Run by failsafe in {@code mvn verify}, after {@code package}; the pom
+ * passes the jar's path, name and version as the system properties {@code cmaps.jar}, {@code
+ * cmaps.name} and {@code cmaps.version}.
  */
 class LibraryJarContentsIT {
 
   private static Path jar() {
     String path = System.getProperty("cmaps.jar");
-    assertThat(path).as("system property cmaps.jar (set by the pom's failsafe configuration)")
+    assertThat(path)
+        .as("system property cmaps.jar (set by the pom's failsafe configuration)")
         .isNotBlank();
     Path jar = Paths.get(path);
     assertThat(jar).as("the packaged library").isRegularFile();

@@ -41,7 +41,8 @@ class ModuleReadmesMatchTheirSourcesTest {
   @BeforeAll
   static void locateRepository() throws IOException {
     for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.isDirectory(dir.resolve("jmh/src")) && Files.isDirectory(dir.resolve("jcstress/src"))
+      if (Files.isDirectory(dir.resolve("jmh/src"))
+          && Files.isDirectory(dir.resolve("jcstress/src"))
           && Files.isDirectory(dir.resolve("src/main/java/io/github/cmaps"))) {
         root = dir;
         return;
@@ -64,8 +65,9 @@ class ModuleReadmesMatchTheirSourcesTest {
     while (m.find()) {
       maps.add(m.group(1));
     }
-    assertThat(maps).as("MapType's constants (is the parser still reading it?)").contains(
-        "ConcurrentHashMap", "ReadWriteLockMap");
+    assertThat(maps)
+        .as("MapType's constants (is the parser still reading it?)")
+        .contains("ConcurrentHashMap", "ReadWriteLockMap");
     List<String> wrong = new ArrayList<>();
     int counts = 0;
     for (String file : List.of("jmh/README.md", "jmh/run.sh")) {
@@ -81,7 +83,8 @@ class ModuleReadmesMatchTheirSourcesTest {
       }
     }
     assertThat(counts).as("map counts found in jmh/README.md and jmh/run.sh").isGreaterThan(2);
-    assertThat(wrong).as("counts that are not the %d constants of MapType %s", maps.size(), maps)
+    assertThat(wrong)
+        .as("counts that are not the %d constants of MapType %s", maps.size(), maps)
         .isEmpty();
   }
 
@@ -106,7 +109,9 @@ class ModuleReadmesMatchTheirSourcesTest {
         holders.add(source.getFileName().toString().replace(".java", ""));
       }
     }
-    assertThat(holders).as("jcstress holders (is the scan still finding them?)").hasSizeGreaterThan(5);
+    assertThat(holders)
+        .as("jcstress holders (is the scan still finding them?)")
+        .hasSizeGreaterThan(5);
     Set<String> tabled = new TreeSet<>();
     Matcher row = SCENARIO_ROW.matcher(read("jcstress/README.md"));
     while (row.find()) {
@@ -121,7 +126,10 @@ class ModuleReadmesMatchTheirSourcesTest {
 
   private static List<Path> javaFiles(String dir) throws IOException {
     try (Stream<Path> files = Files.walk(root.resolve(dir))) {
-      return files.filter(p -> p.toString().endsWith(".java")).sorted().collect(Collectors.toList());
+      return files
+          .filter(p -> p.toString().endsWith(".java"))
+          .sorted()
+          .collect(Collectors.toList());
     }
   }
 }
