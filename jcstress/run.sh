@@ -13,7 +13,9 @@
 # installed library; the library must be installed (see README.md). Environment:
 #   JAVA            java binary to run (default: java on the PATH)
 #   JCSTRESS_EXTRA  more jcstress options, e.g. "-c 2"
-#   MAVEN_REPO      the local Maven repository holding the installed library (~/.m2/repository)
+#   MAVEN_REPO      the local Maven repository to build against, holding the installed library
+#                   (default: a -Dmaven.repo.local in MAVEN_ARGS or MAVEN_OPTS, else ~/.m2/repository)
+#   MVN             the Maven command (default: the repository's wrapper, ../mvnw)
 #   MIN_SAMPLES     a cmaps or ConcurrentHashMap test with fewer samples than this (default
 #                   10000) is run once more, since a starved fork proves little; 0 disables this
 #
@@ -24,8 +26,9 @@
 # suite reaches the races, and are printed; a control that saw none is reported as a warning.
 # The last line has the plain form "jcstress: N passed, M failed".
 #
-# Writes jcstress/results/<mode>/: the log (log.txt), jcstress's HTML report (html/) and a
-# Markdown summary (summary.md); a re-run of starved tests goes to retry/ below it.
+# Writes jcstress/results/<mode>/: the log (log.txt), jcstress's HTML report (html/), its binary
+# result file (jcstress-results-*.bin.gz) and a Markdown summary (summary.md); a re-run of
+# starved tests goes to retry/ below it. Nothing is written outside jcstress/.
 
 set -euo pipefail
 
@@ -60,14 +63,24 @@ extra=(${JCSTRESS_EXTRA:-})
 # Build the jar when it is missing or older than the module's sources or than the installed
 # library jar it shades. The library itself must already be installed (mvn install at the
 # repository root).
-library_jar="${MAVEN_REPO:-$HOME/.m2/repository}/io/github/cmaps/cmaps/0.1.0-SNAPSHOT/cmaps-0.1.0-SNAPSHOT.jar"
+# The local repository: MAVEN_REPO, else the last -Dmaven.repo.local of MAVEN_ARGS or MAVEN_OPTS.
+repo="${MAVEN_REPO:-}"
+if [[ -z "$repo" ]]; then
+  for arg in ${MAVEN_OPTS:-} ${MAVEN_ARGS:-}; do
+    if [[ "$arg" == -Dmaven.repo.local=* ]]; then repo="${arg#-Dmaven.repo.local=}"; fi
+  done
+fi
+mvn=("${MVN:-$here/../mvnw}")
+if [[ -n "$repo" ]]; then mvn+=("-Dmaven.repo.local=$repo"); fi
+cmaps_version="$(sed -n 's:.*<cmaps.version>\(.*\)</cmaps.version>.*:\1:p' "$here/pom.xml")"
+library_jar="${repo:-$HOME/.m2/repository}/io/github/cmaps/cmaps/$cmaps_version/cmaps-$cmaps_version.jar"
 inputs=("$here/pom.xml" "$here/src")
 [[ -f "$library_jar" ]] && inputs+=("$library_jar")
 if [[ ! -f "$jar" || -n "$(find "${inputs[@]}" -newer "$jar" -print -quit)" ]]; then
   echo "building $jar"
-  if ! mvn -q -f "$here/pom.xml" package; then
+  if ! "${mvn[@]}" -q -f "$here/pom.xml" package; then
     echo "error: the build failed; is the library installed? At the repository root:" >&2
-    echo "  mvn -q install -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true" >&2
+    echo "  ./mvnw -q install -DskipTests${repo:+ -Dmaven.repo.local=$repo}" >&2
     exit 2
   fi
 fi

@@ -13,6 +13,11 @@
 # The passes' JSON files are merged into results/PROFILE.json; the footprint goes to
 # results/PROFILE-footprint.json and a description of the machine and the commands to
 # results/PROFILE-env.properties, which the report reads.
+#
+# Maven runs through the repository's wrapper (../mvnw; MVN=mvn for another Maven). The library
+# is installed into, and the jar built from, the default local repository unless MAVEN_REPO=/path
+# is set (passed as -Dmaven.repo.local); MAVEN_ARGS (read by Maven 3.9+, so by the wrapper) and
+# MAVEN_OPTS reach every Maven call too.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -20,6 +25,8 @@ root="$(cd "$here/.." && pwd)"
 jar="$here/target/benchmarks.jar"
 results="$here/results"
 if [[ -n "${JAVA_HOME:-}" ]]; then java="$JAVA_HOME/bin/java"; else java="java"; fi
+mvn=("${MVN:-$root/mvnw}")
+if [[ -n "${MAVEN_REPO:-}" ]]; then mvn+=("-Dmaven.repo.local=$MAVEN_REPO"); fi
 
 latency_profiler="io.github.cmaps.jmh.LatencyProfiler"
 # JOL reads object sizes through an agent it attaches to its own JVM; it walks the JDK's maps
@@ -39,15 +46,15 @@ usage() {
 }
 
 build() {
-  (cd "$root" && mvn -q install -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true)
-  (cd "$here" && mvn -q package)
+  (cd "$root" && "${mvn[@]}" -q install -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true)
+  (cd "$here" && "${mvn[@]}" -q package)
 }
 
 # Builds the jar when it is missing; installs the library first only if the build cannot find it.
 ensure_jar() {
   if [[ ! -f "$jar" ]]; then
     echo "== $jar is missing: building it" >&2
-    (cd "$here" && mvn -q package) || build
+    (cd "$here" && "${mvn[@]}" -q package) || build
   fi
 }
 

@@ -34,7 +34,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * call threw); the arbiter reports how many times {@code f} ran. The correct outcome is
  * {@code 1, 1, 1}.
  *
- * <p>Run alone: {@code java -jar jcstress/target/jcstress.jar -t ComputeIfAbsentRace}
+ * <p>Run alone: {@code jcstress/run.sh quick ComputeIfAbsentRace}
  */
 @Description("Two computeIfAbsent calls race on one absent key: the function runs once and both callers get its value.")
 @Outcome(id = "1, 1, 1", expect = ACCEPTABLE, desc = "The function ran once; both callers got its value.")

@@ -35,7 +35,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * rebuilds after removals, so the hazard does not exist there ({@link GetDuringResize} has the
  * control for the growing case).
  *
- * <p>Run alone: {@code java -jar jcstress/target/jcstress.jar -t GetDuringRebuild}
+ * <p>Run alone: {@code jcstress/run.sh quick GetDuringRebuild}
  */
 @Description("A lookup racing a rebuild that drops dead slots finds the live keys and not the removed ones.")
 @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "Every live key found with its value; no removed key found.")

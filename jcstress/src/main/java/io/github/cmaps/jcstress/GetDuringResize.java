@@ -27,7 +27,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * result is {@code (missed, wrong)}: how many of those lookups returned {@code null}, and how many
  * returned a value other than the one stored. The correct outcome is {@code 0, 0}.
  *
- * <p>Run alone: {@code java -jar jcstress/target/jcstress.jar -t GetDuringResize}
+ * <p>Run alone: {@code jcstress/run.sh quick GetDuringResize}
  */
 @Description("A lookup racing a resize must find every key that was present before the resize.")
 @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "The reader found every pre-existing key with its value.")

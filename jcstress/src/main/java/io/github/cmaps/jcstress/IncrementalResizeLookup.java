@@ -39,7 +39,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * new value and later with its old one, or the first new key found and later missing). The
  * correct outcome is {@code 0, 0}.
  *
- * <p>Run alone: {@code java -jar jcstress/target/jcstress.jar -t IncrementalResizeLookup}
+ * <p>Run alone: {@code jcstress/run.sh quick IncrementalResizeLookup}
  */
 @Description("Lookups racing a slice-by-slice resize of a large table: never missing, never going back in time.")
 @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "Every lookup found its key, and no read went back in time.")

@@ -31,7 +31,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * {@code size()} minus the number of entries there should be (the pre-existing ones plus two). The
  * correct outcome is {@code 2, 0, 0}.
  *
- * <p>Run alone: {@code java -jar jcstress/target/jcstress.jar -t InsertsAcrossResize}
+ * <p>Run alone: {@code jcstress/run.sh quick InsertsAcrossResize}
  */
 @Description("Two writers insert distinct new keys into a map at its growth threshold: no insert is lost and size() is exact.")
 @Outcome(id = "2, 0, 0", expect = ACCEPTABLE, desc = "Both new keys present, no old key lost, size() exact.")

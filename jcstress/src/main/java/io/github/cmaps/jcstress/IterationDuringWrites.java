@@ -35,7 +35,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * would). Whether the new key and the victim show up is not graded. The correct outcome is
  * {@code 0, 0, 0}.
  *
- * <p>Run alone: {@code java -jar jcstress/target/jcstress.jar -t IterationDuringWrites}
+ * <p>Run alone: {@code jcstress/run.sh quick IterationDuringWrites}
  */
 @Description("Iteration racing a put (with resize) and a remove: never throws, returns every stable key exactly once.")
 @Outcome(id = "0, 0, 0", expect = ACCEPTABLE, desc = "The walk ended normally and returned each stable key once.")

@@ -30,7 +30,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * arbiter reports {@code (total, thrown)}: the sum of the counters, and how many {@code merge}
  * calls threw. The correct outcome is {@code 8, 0}: every counter at 2.
  *
- * <p>Run alone: {@code java -jar jcstress/target/jcstress.jar -t MergeCounters}
+ * <p>Run alone: {@code jcstress/run.sh quick MergeCounters}
  */
 @Description("Two threads increment the same counters with merge(k, 1, Integer::sum): every counter ends at 2.")
 @Outcome(id = "8, 0", expect = ACCEPTABLE, desc = "Every one of the 4 counters reached 2: no increment lost.")

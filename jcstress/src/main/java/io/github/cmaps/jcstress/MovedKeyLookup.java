@@ -36,7 +36,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * throughout and reports {@code (followers, fillers)}: how many of the three chain followers and
  * how many fillers it missed. The correct outcome is {@code 0, 0}.
  *
- * <p>Run alone: {@code java -jar jcstress/target/jcstress.jar -t MovedKeyLookup}
+ * <p>Run alone: {@code jcstress/run.sh quick MovedKeyLookup}
  */
 @Description("Lookups racing the removal of a collision chain's head and a rebuild that moves every key: never missing.")
 @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "The reader found every key present throughout.")

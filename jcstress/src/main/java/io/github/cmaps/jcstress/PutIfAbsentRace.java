@@ -30,7 +30,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * the arbiter reports the value actually there (0 if absent). Correct outcomes are {@code 1, 1, 1}
  * (actor 1 won) and {@code 2, 2, 2} (actor 2 won).
  *
- * <p>Run alone: {@code java -jar jcstress/target/jcstress.jar -t PutIfAbsentRace}
+ * <p>Run alone: {@code jcstress/run.sh quick PutIfAbsentRace}
  */
 @Description("Two putIfAbsent calls race on one absent key: exactly one wins and both see the winning value.")
 @Outcome(id = "1, 1, 1", expect = ACCEPTABLE, desc = "Actor 1 won; actor 2 got its value back.")

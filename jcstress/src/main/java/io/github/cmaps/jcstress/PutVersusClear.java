@@ -32,7 +32,7 @@ import org.openjdk.jcstress.infra.results.IZI_Result;
  * correct outcomes are {@code 0, true, 0} (put, then clear) and {@code 1, false, 1} (clear, then
  * put).
  *
- * <p>Run alone: {@code java -jar jcstress/target/jcstress.jar -t PutVersusClear}
+ * <p>Run alone: {@code jcstress/run.sh quick PutVersusClear}
  */
 @Description("put racing clear(): afterwards size(), isEmpty() and the entries agree, as if one ran before the other.")
 @Outcome(id = "0, true, 0", expect = ACCEPTABLE, desc = "put ran first, then clear() removed everything.")

@@ -35,7 +35,7 @@ import org.openjdk.jcstress.infra.results.IIII_Result;
  * CPUs, so the reader is actor 1's first step.) Correct outcomes: put first, {@code 1, 11, 11,
  * 1}; merge first, {@code 2, 2, 10} with the read seeing 1 or 2.
  *
- * <p>Run alone: {@code java -jar jcstress/target/jcstress.jar -t PutVersusMerge}
+ * <p>Run alone: {@code jcstress/run.sh quick PutVersusMerge}
  */
 @Description("put(k, v) of a present key races merge(k, 1, sum) and a get(k): one order or the other, the reader sees a value k had.")
 @Outcome(id = "1, 11, 11, 1", expect = ACCEPTABLE, desc = "put went first; merge then added 1 to its value.")

@@ -31,7 +31,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * number is not visible. The states are 1, 2, 0, 3 in that order: the second read may not show an
  * earlier state than the first.
  *
- * <p>Run alone: {@code java -jar jcstress/target/jcstress.jar -t ReadRacingUpdates}
+ * <p>Run alone: {@code jcstress/run.sh quick ReadRacingUpdates}
  */
 @Description("get racing put, remove and put again of the same key: only written values, in write order.")
 @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "Read the first value, then the first value.")

@@ -28,7 +28,7 @@ import org.openjdk.jcstress.infra.results.ZZI_Result;
  * value left under {@code k} (0 if absent). Correct outcomes are {@code true, false, 2} and
  * {@code false, true, 0}.
  *
- * <p>Run alone: {@code java -jar jcstress/target/jcstress.jar -t ReplaceVersusRemove}
+ * <p>Run alone: {@code jcstress/run.sh quick ReplaceVersusRemove}
  */
 @Description("replace(k, old, new) races remove(k, old): exactly one of them succeeds, and the map shows its effect.")
 @Outcome(id = "true, false, 2", expect = ACCEPTABLE, desc = "replace went first; remove then saw the new value and failed.")

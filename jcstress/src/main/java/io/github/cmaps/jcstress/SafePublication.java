@@ -34,7 +34,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * initialized)}: 1 if it got the object (0 if not yet there), and how many of the object's four
  * fields held their constructed values. Correct outcomes are {@code 0, 0} and {@code 1, 4}.
  *
- * <p>Run alone: {@code java -jar jcstress/target/jcstress.jar -t SafePublication}
+ * <p>Run alone: {@code jcstress/run.sh quick SafePublication}
  */
 @Description("A reader that gets an object the writer put must see the object's plain fields initialized.")
 @Outcome(id = "0, 0", expect = ACCEPTABLE, desc = "The reader ran before the put: nothing to see yet.")

@@ -55,7 +55,7 @@ import org.openjdk.jcstress.infra.results.IIIII_Result;
  * stable keys are gone, and {@code size()} minus {@value #STABLE} + 3. Correct: {@code 0, s, 3, 0,
  * 0} for s in 1..3.
  *
- * <p>Run alone: {@code java -jar jcstress/target/jcstress.jar -t StripeBoundary}
+ * <p>Run alone: {@code jcstress/run.sh quick StripeBoundary}
  */
 @Description("Writers in two stripes (then in one) racing iteration and size() on the default-striped map: every key lands once, size() stays in range and ends exact.")
 @Outcome(id = "0, 1, 3, 0, 0", expect = ACCEPTABLE, desc = "Walk right; writer 1's size() saw only its own new key; all landed, size exact.")
