@@ -44,7 +44,12 @@ import org.junit.jupiter.api.Test;
  *       the class and a method of that name must exist in {@code src/test/java}, {@code
  *       jcstress/src} or {@code jmh/src};
  *   <li>an inline code span that is a bare class name ending in {@code Test}, {@code Tests} or
- *       {@code Benchmark}, optionally nested ({@code GetDuringResize.LockFreeReadMapTest}).
+ *       {@code Benchmark}, optionally nested ({@code GetDuringResize.LockFreeReadMapTest});
+ *   <li>in a command, in a code span or a fenced block: each test a Maven {@code -Dtest=}
+ *       selection names ({@code -Dtest='MapPitfallsTest#a+b'}, or several classes separated by
+ *       commas; patterns with {@code *} are skipped) must be a test class with those methods, and
+ *       the scenario of {@code jcstress/run.sh quick GetDuringResize} a class of {@code
+ *       jcstress/src}.
  * </ul>
  *
  * Build outputs ({@code target/}, {@code results/}) and placeholders ({@code <name>}, {@code *})
@@ -78,6 +83,13 @@ class DocsLinksTest {
   /** Class#method, with an optional nesting (Outer.Inner#method). */
   private static final Pattern CLASS_METHOD =
       Pattern.compile("([A-Z]\\w*(?:\\.[A-Z]\\w*)*)#(\\w+)(?:\\(\\))?");
+
+  /** The selection of a Maven command's {@code -Dtest=}, quoted or not. */
+  private static final Pattern MAVEN_TEST = Pattern.compile("-Dtest=(['\"]?)([^'\"\\s`]+)\\1");
+
+  /** The scenario argument of {@code jcstress/run.sh quick GetDuringResize}. */
+  private static final Pattern JCSTRESS_RUN =
+      Pattern.compile("jcstress/run\\.sh\\s+(?:quick|full)\\s+([A-Z]\\w*)\\b");
 
   /** A bare test or benchmark class name, with an optional nesting. */
   private static final Pattern TEST_CLASS =
@@ -151,6 +163,7 @@ class DocsLinksTest {
             citations++;
             checkPath(m.group(), where, problems);
           }
+          citations += checkCommand(line, where, problems);
           continue;
         }
         Matcher link = LINK.matcher(line);
@@ -174,6 +187,7 @@ class DocsLinksTest {
         Matcher span = CODE_SPAN.matcher(line);
         while (span.find()) {
           String code = span.group(1).strip();
+          citations += checkCommand(code, where, problems);
           if (REPO_PATH.matcher(code).matches()) {
             citations++;
             checkPath(code, where, problems);
@@ -257,6 +271,71 @@ class DocsLinksTest {
     if (!Files.exists(root.resolve(p))) {
       problems.add(where + ": path does not exist: " + path);
     }
+  }
+
+  /**
+   * Checks the tests a command selects: the classes and methods of {@code -Dtest=} (selectors with
+   * wildcards are skipped) and the scenario of {@code jcstress/run.sh}. Returns how many it
+   * checked.
+   */
+  private static int checkCommand(String command, String where, List<String> problems) {
+    int checked = 0;
+    Matcher test = MAVEN_TEST.matcher(command);
+    while (test.find()) {
+      for (String selector : test.group(2).split(",")) {
+        if (selector.isEmpty() || selector.contains("*") || selector.contains("?")
+            || selector.startsWith("!")) {
+          continue; // a pattern, not a name
+        }
+        checked++;
+        String[] classAndMethods = selector.split("#", 2);
+        Optional<String> source = findClass(classAndMethods[0], TEST_ROOTS);
+        if (source.isEmpty()) {
+          problems.add(where + ": -Dtest names no test class " + classAndMethods[0]);
+          continue;
+        }
+        if (classAndMethods.length == 2) {
+          for (String method : classAndMethods[1].split("\\+")) {
+            if (!declaresOrInherits(source.get(), method)) {
+              problems.add(where + ": -Dtest: " + classAndMethods[0] + " has no method " + method);
+            }
+          }
+        }
+      }
+    }
+    Matcher scenario = JCSTRESS_RUN.matcher(command);
+    while (scenario.find()) {
+      checked++;
+      if (findClass(scenario.group(1), List.of("jcstress/src")).isEmpty()) {
+        problems.add(where + ": jcstress/run.sh names no scenario " + scenario.group(1));
+      }
+    }
+    return checked;
+  }
+
+  /**
+   * True if the class whose source is given declares {@code method}, or one of its superclasses
+   * in the test trees does: Maven runs a test method inherited from an abstract test class.
+   */
+  private static boolean declaresOrInherits(String source, String method) {
+    Pattern declared = Pattern.compile("\\b" + Pattern.quote(method) + "\\s*\\(");
+    Pattern superclass = Pattern.compile("\\bextends\\s+([A-Z]\\w*)");
+    String text = source;
+    for (int depth = 0; depth < 8; depth++) {
+      if (declared.matcher(text).find()) {
+        return true;
+      }
+      Matcher parent = superclass.matcher(text);
+      if (!parent.find()) {
+        return false;
+      }
+      Optional<String> parentSource = findClass(parent.group(1), TEST_ROOTS);
+      if (parentSource.isEmpty()) {
+        return false;
+      }
+      text = parentSource.get();
+    }
+    return false;
   }
 
   /** True if the (outer) class is one of the repository's, or is named like a test or benchmark. */
