@@ -91,6 +91,9 @@ import java.util.function.Function;
  * mappings than its count is rejected with {@link java.io.InvalidObjectException}. A deserialized
  * map has the default initial capacity.
  *
+ * <p>Which map to pick for which workload, {@code ConcurrentHashMap} included: see the {@linkplain
+ *     io.github.cmaps package summary}.
+ *
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
  */
