@@ -1245,4 +1245,16 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   public long mappingCount() {
     return size();
   }
+
+  /* ---------------- Class preloading -------------- */
+
+  static {
+    // Load and initialize now every class a slow path of this map may need later, and run each
+    // operation once on a throwaway map, so that virtual threads do not load, resolve or
+    // initialize a class while others wait for it (they would pin): see ClassPreloading.
+    ClassPreloading.initializeNests(
+        LockFreeReadMap.class, Views.class, OpenTable.class, OverflowTree.class, FunctionLock.class,
+        MapSerialization.class);
+    ClassPreloading.exercise(new LockFreeReadMap<>());
+  }
 }

@@ -44,6 +44,12 @@
  * Each such access in the sources says in a comment which access it pairs with.
  *
  * <p>None of the maps uses {@code synchronized} or {@code sun.misc.Unsafe}: all blocking goes
- * through {@link java.util.concurrent.locks}, so virtual threads never pin on a cmaps map.
+ * through {@link java.util.concurrent.locks}, so a virtual thread that waits for a map parks and
+ * unmounts from its carrier. The classes the maps need later are loaded and initialized by the
+ * static initializer of each map class, because a virtual thread that loads a class, or waits
+ * for another thread to initialize one, is pinned on JDK 21 to 25. What JFR recorded, on which
+ * JDK, is in <a
+ * href="https://github.com/cmaps/cmaps/blob/main/docs/jdk-versions.md">docs/jdk-versions.md</a>,
+ * "Virtual threads and pinning"; a function passed to a map that pins by itself still pins.
  */
 package io.github.cmaps;
