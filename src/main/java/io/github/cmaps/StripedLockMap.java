@@ -1208,18 +1208,15 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   }
 
   /**
-   * Returns the number of mappings, as {@link #size} does but without capping it at {@code
-   * Integer.MAX_VALUE}: the sum of the stripes' counters, exact when no write is in flight. The
-   * counterpart of {@link java.util.concurrent.ConcurrentHashMap#mappingCount()}.
+   * Returns the number of mappings as a {@code long}: the same number as {@link #size}, the sum
+   * of the stripes' counters, exact when no write is in flight, and like it capped at {@code
+   * Integer.MAX_VALUE}, which only a map of billions of mappings reaches. The counterpart of
+   * {@link java.util.concurrent.ConcurrentHashMap#mappingCount()}, for code that moves from it.
    *
    * @return the number of mappings
    */
   public long mappingCount() {
-    long n = 0;
-    for (Stripe s : stripes) {
-      n += s.getCountAcquire();
-    }
-    return n;
+    return size();
   }
 
   /* ---------------- Class preloading -------------- */
