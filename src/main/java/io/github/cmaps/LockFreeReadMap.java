@@ -91,6 +91,9 @@ import java.util.function.Function;
  * mappings than its count is rejected with {@link java.io.InvalidObjectException}. A deserialized
  * map has the default initial capacity.
  *
+ * <p>Which map to pick for which workload, {@code ConcurrentHashMap} included: see the {@linkplain
+ *     io.github.cmaps package summary}.
+ *
  * @param <K> the type of keys maintained by this map
  * @param <V> the type of mapped values
  */
@@ -1201,5 +1204,82 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
+  }
+
+  /* ---------------- Migration from ConcurrentHashMap -------------- */
+
+  /*
+   * The ConcurrentHashMap methods that are not part of ConcurrentMap but that code moving from
+   * it calls; docs/migrating-from-concurrenthashmap.md maps the rest. Kept together at the end
+   * of the class.
+   */
+
+  /**
+   * Creates a new, empty concurrent {@link Set} backed by a {@code LockFreeReadMap} from the elements
+   * to {@link Boolean#TRUE}: the counterpart of {@link
+   * java.util.concurrent.ConcurrentHashMap#newKeySet()}. The set is as thread-safe as the map:
+   * {@code add} is the map's {@code putIfAbsent}, {@code remove} its {@code remove}, and its
+   * iterators traverse weakly consistently, as those of {@link #keySet()} do. It rejects null elements with {@link NullPointerException}, and
+   * it is serializable (with its map). Unlike {@code ConcurrentHashMap.KeySetView}, its type
+   * is plain {@code Set}.
+   *
+   * @param <K> the element type
+   * @return a new, empty set
+   */
+  public static <K> Set<K> newKeySet() {
+    return new Views.AddingKeySet<>(new LockFreeReadMap<K, Boolean>(), Boolean.TRUE);
+  }
+
+  /**
+   * Creates a new, empty concurrent {@link Set} as {@link #newKeySet()} does, with room for
+   * {@code initialCapacity} elements before its map first grows: the counterpart of {@link
+   * java.util.concurrent.ConcurrentHashMap#newKeySet(int)}.
+   *
+   * @param initialCapacity the number of elements to make room for
+   * @param <K> the element type
+   * @return a new, empty set
+   * @throws IllegalArgumentException if {@code initialCapacity} is negative
+   */
+  public static <K> Set<K> newKeySet(int initialCapacity) {
+    return new Views.AddingKeySet<>(new LockFreeReadMap<K, Boolean>(initialCapacity), Boolean.TRUE);
+  }
+
+  /**
+   * Returns a {@link Set} view of the keys that also adds: {@code add(k)} and {@code addAll}
+   * map each absent key to {@code mappedValue}, atomically with {@link #putIfAbsent}, and leave
+   * a present key's value alone ({@code add} then returns {@code false}). Everything else
+   * behaves as {@link #keySet()}. The counterpart of {@link
+   * java.util.concurrent.ConcurrentHashMap#keySet(Object)}; the view is a plain {@code Set}.
+   *
+   * @param mappedValue the value that added keys map to
+   * @return the key-set view
+   * @throws NullPointerException if {@code mappedValue} is null (and {@code add} of a null key
+   *     throws it too)
+   */
+  public Set<K> keySet(V mappedValue) {
+    return new Views.AddingKeySet<>(this, mappedValue);
+  }
+
+  /**
+   * Returns the number of mappings as a {@code long}, the same number as {@link #size} (exact when no write is in flight;
+   * one table holds fewer than {@code Integer.MAX_VALUE} mappings). The counterpart of {@link
+   * java.util.concurrent.ConcurrentHashMap#mappingCount()}, for code that moves from it.
+   *
+   * @return the number of mappings
+   */
+  public long mappingCount() {
+    return size();
+  }
+
+  /* ---------------- Class preloading -------------- */
+
+  static {
+    // Load and initialize now every class a slow path of this map may need later, and run each
+    // operation once on a throwaway map, so that virtual threads do not load, resolve or
+    // initialize a class while others wait for it (they would pin): see ClassPreloading.
+    ClassPreloading.initializeNests(
+        LockFreeReadMap.class, Views.class, OpenTable.class, OverflowTree.class, FunctionLock.class,
+        MapSerialization.class);
+    ClassPreloading.exercise(new LockFreeReadMap<>());
   }
 }

@@ -440,4 +440,86 @@ final class Views {
       return Spliterators.spliteratorUnknownSize(iterator(), CHARACTERISTICS);
     }
   }
+
+  /* ---------------- Key sets that add -------------- */
+
+  /**
+   * A key-set view that also adds: {@code add(k)} maps {@code k} to one fixed value unless {@code
+   * k} is present, with the map's {@code putIfAbsent}, so an element already present keeps its
+   * value (the semantics of {@code ConcurrentHashMap.keySet(V)}). Everything else goes through
+   * the map's own {@code keySet()} view, so reads, removal and iteration behave exactly as there.
+   * The maps return it from {@code keySet(V)} and, over a new map with {@link Boolean#TRUE} as the
+   * value, from their static {@code newKeySet()}.
+   *
+   * <p>Serializable: it writes its map and the value, so a set from {@code newKeySet()} comes
+   * back as a set over a map of the same class.
+   */
+  static final class AddingKeySet<K, V> extends AbstractSet<K> implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The map written through to; serialized with the set. */
+    @SuppressWarnings("serial") // ConcurrentMap is not Serializable, every cmaps map is
+    private final ConcurrentMap<K, V> map;
+
+    /** The value that {@code add} maps new keys to; non-null. */
+    @SuppressWarnings("serial") // as with ConcurrentHashMap.keySet(V), it need not be
+    private final V mappedValue;
+
+    AddingKeySet(ConcurrentMap<K, V> map, V mappedValue) {
+      this.map = map;
+      this.mappedValue = Objects.requireNonNull(mappedValue, "mappedValue");
+    }
+
+    /** Adds {@code k} with the mapped value if absent; false (value untouched) if present. */
+    @Override
+    public boolean add(K k) {
+      return map.putIfAbsent(Objects.requireNonNull(k), mappedValue) == null;
+    }
+
+    @Override
+    public boolean addAll(Collection<? extends K> c) {
+      boolean added = false;
+      for (K k : c) {
+        if (add(k)) {
+          added = true;
+        }
+      }
+      return added;
+    }
+
+    @Override
+    public Iterator<K> iterator() {
+      return map.keySet().iterator();
+    }
+
+    @Override
+    public int size() {
+      return map.size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return map.isEmpty();
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return map.containsKey(o);
+    }
+
+    @Override
+    public boolean remove(Object o) {
+      return map.keySet().remove(o);
+    }
+
+    @Override
+    public void clear() {
+      map.clear();
+    }
+
+    @Override
+    public Spliterator<K> spliterator() {
+      return map.keySet().spliterator();
+    }
+  }
 }

@@ -70,7 +70,7 @@ final class ConformanceSuites {
    * nesting said which view and size a test exercised, so each test is wrapped to put that into
    * its failure message instead.
    */
-  private static void addLeaves(Test test, TestSuite into) {
+  static void addLeaves(Test test, TestSuite into) {
     if (test instanceof TestSuite) {
       TestSuite suite = (TestSuite) test;
       for (int i = 0; i < suite.testCount(); i++) {
