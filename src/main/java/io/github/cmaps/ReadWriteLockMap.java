@@ -1525,15 +1525,11 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   /* ---------------- Class preloading -------------- */
 
   static {
-    // Load and initialize now every class a slow path of this map may need later, and run each
-    // operation once on a throwaway map, so that virtual threads do not load, resolve or
-    // initialize a class while others wait for it (they would pin): see ClassPreloading.
+    // Load and initialize now every class a slow path of this map may need later, so that
+    // virtual threads do not load or initialize one while others wait for it (they would pin):
+    // see ClassPreloading.
     ClassPreloading.initializeNests(
         ReadWriteLockMap.class, Views.class, OpenTable.class, OverflowTree.class, FunctionLock.class,
         MapSerialization.class);
-    ReadWriteLockMap<Object, Object> warm = new ReadWriteLockMap<>();
-    ClassPreloading.exercise(warm);
-    warm.read(Map::size);
-    warm.write(w -> w.put(1, 1));
   }
 }
