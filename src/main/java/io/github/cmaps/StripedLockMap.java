@@ -25,9 +25,10 @@ import java.util.function.Function;
  * unless a writer is busy in their stripe. This is the Java form of a sharded map (JDK 7's
  * segmented {@code ConcurrentHashMap}, or a Go map sharded over several mutexes). The number of
  * stripes is fixed at construction: by default the next power of two at or above 16 times the
- * number of processors (at most 1024). Each stripe costs about 150 bytes even when empty, so a map
- * with the default stripe count on a 2-processor machine takes about 5 KB before its first
- * mapping; for many small maps pass a smaller stripe count.
+ * number of processors (at most 1024). Stripes are created on the first write to them, so an
+ * empty map is one small object whatever the stripe count; the first write allocates the stripe
+ * array (4 bytes per stripe with compressed references) and each stripe written to costs about
+ * 150 bytes plus its table. For many small maps, pass a smaller stripe count.
  *
  * <p><b>Contract, in {@link java.util.concurrent.ConcurrentHashMap}'s terms.</b>
  * <ul>
