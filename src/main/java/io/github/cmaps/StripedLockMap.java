@@ -120,8 +120,8 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    *
    * The lock. Each stripe is a StampedLock (the Stripe class extends it, as JDK 7's Segment
    * extended ReentrantLock: one object and one indirection fewer). It was chosen by measurement
-   * (jmh/.../StripedLockChoiceBenchmark: prototypes differing only in the lock, 2 threads,
-   * 64K uniform Integer keys, JDK 17, 2 shared cores, 5 interleaved rounds). Median of the
+   * (StripedLockChoiceBenchmark, see docs/striped-lock-map.md: prototypes differing only in the
+   * lock, 2 threads, 64K uniform Integer keys, JDK 17, 2 shared cores, 5 interleaved rounds). Median of the
    * per-round ratios, StampedLock with optimistic reads against
    *
    *                          ReentrantLock      ReentrantReadWriteLock
