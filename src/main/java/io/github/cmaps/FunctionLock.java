@@ -39,7 +39,12 @@ class FunctionLock extends StampedLock {
    * which is exactly the wait (and the cross-map deadlock) this class exists to avoid. Between
    * attempts it backs off (pause): onSpinWait, then Thread.yield, then parkNanos doubling from 1
    * us to 1 ms, so a reader that meets a long plain write (a rebuild of a large table) or a
-   * ReadWriteLockMap write(...) section (whose readers wait by design) does not burn a core.
+   * ReadWriteLockMap write(...) section (whose readers wait by design) does not burn a core. The
+   * back-off grows only while the reader finds the lock write-held when it starts an attempt: if
+   * the lock was free then and a writer came during the probe, writes are short and frequent (a
+   * stream of puts), so the reader tries tryReadLock at once and stays at the spinning stage,
+   * where it slips in between two writes; parking there for up to 1 ms made such a reader all
+   * but stop.
    *
    * Memory ordering of functionSeq: beginFunction is a release store (pairs with the reader's
    * getAcquire: the table as the function found it is visible); endFunction is a volatile store
@@ -109,6 +114,21 @@ class FunctionLock extends StampedLock {
         if (validate(stamp)) { // acquire fence, then the state again
           return r;
         }
+        // The lock was free when we began and a writer came during the probe: writers are
+        // short and keep coming (a stream of puts), not one long write. Slip in between two of
+        // them with tryReadLock now, and do not back off further: backing off to the 1 ms parks
+        // meant for a long write left a reader of a map under a stream of puts at a few hundred
+        // reads a second (issue 16: 0.042 ops/us against ConcurrentHashMap's 6.37 while one
+        // writer grew a ReadWriteLockMap to 1M keys).
+        long read = tryReadLock();
+        if (read != 0L) {
+          try {
+            return locked.get();
+          } finally {
+            unlockRead(read);
+          }
+        }
+        round = Math.min(round, Math.max(SPINS - 1, 0)); // spin (or yield), never park here
       } else {
         int seq = (int) FUNCTION_SEQ.getAcquire(this); // pairs with setRelease in beginFunction
         if ((seq & 1) != 0) {
