@@ -6,14 +6,14 @@ package io.github.cmaps;
  *
  * <p>Why: on JDK 21 to 25 a virtual thread cannot unmount while the JVM itself calls into Java
  * code for it, which is what loading a class (the class loader's per-name lock) and running a
- * static initializer are. A nested class first used on a slow path (an iterator, a read region,
- * an overflow tree) would be loaded by whichever virtual threads reach that path first; when
- * several reach it at once on a fresh JVM, all but one block on the loading lock or the
- * initialization, pinned to their carriers. JFR recorded exactly that on JDK 25 ({@code
- * jdk.VirtualThreadPinned}: "Contended monitor enter" in {@code BuiltinClassLoader.loadClassOrNull},
- * and "class initialization of ReadWriteLockMap$ReadRegions by another thread"). Each map calls
- * {@link #initializeNests} from its static initializer instead, so the work is done by the one
- * thread that first initializes the map's class, normally the one that creates the first map.
+ * static initializer are. A nested class first used on a slow path (an iterator, a read region, an
+ * overflow tree) would be loaded by whichever virtual threads reach that path first; when several
+ * reach it at once on a fresh JVM, all but one block on the loading lock or the initialization,
+ * pinned to their carriers. JFR recorded exactly that on JDK 25 ({@code jdk.VirtualThreadPinned}:
+ * "Contended monitor enter" in {@code BuiltinClassLoader.loadClassOrNull}, and "class
+ * initialization of ReadWriteLockMap$ReadRegions by another thread"). Each map calls {@link
+ * #initializeNests} from its static initializer instead, so the work is done by the one thread that
+ * first initializes the map's class, normally the one that creates the first map.
  *
  * <p>Loading a class is not only a nested class's first use: the JVM resolves each class that a
  * method names (a JDK class such as {@code java.util.function.Function} included) through the

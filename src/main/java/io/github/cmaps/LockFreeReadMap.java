@@ -492,7 +492,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     if (!t.needsRebuildBeforeInsert() && !t.windowExhaustedByDeadSlots(key, h)) {
       return t;
     }
-    if (t.isPlaceholder()) { // the map's first insert (it never has a successor: see EMPTY_LOCK_FREE)
+    if (t.isPlaceholder()) { // the first insert; never a successor of it: see EMPTY_LOCK_FREE
       OpenTable first = new OpenTable(initialTableCapacity, true);
       publish(first);
       return first;
@@ -1215,13 +1215,13 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    */
 
   /**
-   * Creates a new, empty concurrent {@link Set} backed by a {@code LockFreeReadMap} from the elements
-   * to {@link Boolean#TRUE}: the counterpart of {@link
+   * Creates a new, empty concurrent {@link Set} backed by a {@code LockFreeReadMap} from the
+   * elements to {@link Boolean#TRUE}: the counterpart of {@link
    * java.util.concurrent.ConcurrentHashMap#newKeySet()}. The set is as thread-safe as the map:
    * {@code add} is the map's {@code putIfAbsent}, {@code remove} its {@code remove}, and its
-   * iterators traverse weakly consistently, as those of {@link #keySet()} do. It rejects null elements with {@link NullPointerException}, and
-   * it is serializable (with its map). Unlike {@code ConcurrentHashMap.KeySetView}, its type
-   * is plain {@code Set}.
+   * iterators traverse weakly consistently, as those of {@link #keySet()} do. It rejects null
+   * elements with {@link NullPointerException}, and it is serializable (with its map). Unlike
+   * {@code ConcurrentHashMap.KeySetView}, its type is plain {@code Set}.
    *
    * @param <K> the element type
    * @return a new, empty set
@@ -1261,9 +1261,10 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   }
 
   /**
-   * Returns the number of mappings as a {@code long}, the same number as {@link #size} (exact when no write is in flight;
-   * one table holds fewer than {@code Integer.MAX_VALUE} mappings). The counterpart of {@link
-   * java.util.concurrent.ConcurrentHashMap#mappingCount()}, for code that moves from it.
+   * Returns the number of mappings as a {@code long}, the same number as {@link #size} (exact when
+   * no write is in flight; one table holds fewer than {@code Integer.MAX_VALUE} mappings). The
+   * counterpart of {@link java.util.concurrent.ConcurrentHashMap#mappingCount()}, for code that
+   * moves from it.
    *
    * @return the number of mappings
    */

@@ -166,9 +166,9 @@ final class OpenTable {
 
   /**
    * Probe window of a bounded table: a key lives in one of the WINDOW slots starting at its home
-   * slot, or else in the overflow tree (see the Overview). Long enough that a well-spread table almost never
-   * overflows at half load; short enough that many keys sharing a hash code cost a bounded probe
-   * plus an O(log n) tree search instead of a scan of one huge cluster.
+   * slot, or else in the overflow tree (see the Overview). Long enough that a well-spread table
+   * almost never overflows at half load; short enough that many keys sharing a hash code cost a
+   * bounded probe plus an O(log n) tree search instead of a scan of one huge cluster.
    */
   static final int WINDOW = 32;
 

@@ -112,9 +112,10 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    *
    * One OpenTable (open addressing, keys and values interleaved in one array; see its Overview)
    * guarded by one StampedLock. Write operations take the write lock and use the table's owner
-   * operations; an insert may reuse a dead slot, which is safe because no read of this map's
-   * table counts unless it held a lock or validated. The table is rebuilt (doubled, or cleaned of dead slots) inside the write lock
-   * when it reaches half full; the new table is filled before it is published.
+   * operations; an insert may reuse a dead slot, which is safe because no read of this map's table
+   * counts unless it held a lock or validated. The table is rebuilt (doubled, or cleaned of dead
+   * slots) inside the write lock when it reaches half full; the new table is filled before it is
+   * published.
    *
    * Read path (get, size): optimistic, as StampedLock intends.
    *
@@ -1466,13 +1467,13 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    */
 
   /**
-   * Creates a new, empty concurrent {@link Set} backed by a {@code ReadWriteLockMap} from the elements
-   * to {@link Boolean#TRUE}: the counterpart of {@link
+   * Creates a new, empty concurrent {@link Set} backed by a {@code ReadWriteLockMap} from the
+   * elements to {@link Boolean#TRUE}: the counterpart of {@link
    * java.util.concurrent.ConcurrentHashMap#newKeySet()}. The set is as thread-safe as the map:
    * {@code add} is the map's {@code putIfAbsent}, {@code remove} its {@code remove}, and its
-   * iterators traverse an atomic snapshot, as those of {@link #keySet()} do. It rejects null elements with {@link NullPointerException}, and
-   * it is serializable (with its map). Unlike {@code ConcurrentHashMap.KeySetView}, its type
-   * is plain {@code Set}.
+   * iterators traverse an atomic snapshot, as those of {@link #keySet()} do. It rejects null
+   * elements with {@link NullPointerException}, and it is serializable (with its map). Unlike
+   * {@code ConcurrentHashMap.KeySetView}, its type is plain {@code Set}.
    *
    * @param <K> the element type
    * @return a new, empty set
@@ -1492,7 +1493,8 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * @throws IllegalArgumentException if {@code initialCapacity} is negative
    */
   public static <K> Set<K> newKeySet(int initialCapacity) {
-    return new Views.AddingKeySet<>(new ReadWriteLockMap<K, Boolean>(initialCapacity), Boolean.TRUE);
+    return new Views.AddingKeySet<>(
+        new ReadWriteLockMap<K, Boolean>(initialCapacity), Boolean.TRUE);
   }
 
   /**
@@ -1512,9 +1514,10 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   }
 
   /**
-   * Returns the number of mappings as a {@code long}, the same number as {@link #size} (exact: the number of mappings at one instant;
-   * one table holds fewer than {@code Integer.MAX_VALUE} mappings). The counterpart of {@link
-   * java.util.concurrent.ConcurrentHashMap#mappingCount()}, for code that moves from it.
+   * Returns the number of mappings as a {@code long}, the same number as {@link #size} (exact: the
+   * number of mappings at one instant; one table holds fewer than {@code Integer.MAX_VALUE}
+   * mappings). The counterpart of {@link java.util.concurrent.ConcurrentHashMap#mappingCount()},
+   * for code that moves from it.
    *
    * @return the number of mappings
    */
@@ -1529,7 +1532,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
     // virtual threads do not load or initialize one while others wait for it (they would pin):
     // see ClassPreloading.
     ClassPreloading.initializeNests(
-        ReadWriteLockMap.class, Views.class, OpenTable.class, OverflowTree.class, FunctionLock.class,
-        MapSerialization.class);
+        ReadWriteLockMap.class, Views.class, OpenTable.class, OverflowTree.class,
+        FunctionLock.class, MapSerialization.class);
   }
 }

@@ -121,8 +121,8 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * The lock. Each stripe is a StampedLock (the Stripe class extends it, as JDK 7's Segment
    * extended ReentrantLock: one object and one indirection fewer). It was chosen by measurement
    * (StripedLockChoiceBenchmark, see docs/striped-lock-map.md: prototypes differing only in the
-   * lock, 2 threads, 64K uniform Integer keys, JDK 17, 2 shared cores, 5 interleaved rounds). Median of the
-   * per-round ratios, StampedLock with optimistic reads against
+   * lock, 2 threads, 64K uniform Integer keys, JDK 17, 2 shared cores, 5 interleaved rounds).
+   * Median of the per-round ratios, StampedLock with optimistic reads against
    *
    *                          ReentrantLock      ReentrantReadWriteLock
    *   read-heavy  (90% get)  1.23x (ahead 4/5)  1.14x (ahead 4/5)
@@ -352,7 +352,10 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
      */
     transient OpenTable table;
 
-    /** Live mappings. Written under the write lock with setRelease; read by size() with getAcquire. */
+    /**
+     * Live mappings. Written under the write lock with setRelease; read by size() with
+     * getAcquire.
+     */
     transient int count;
 
     Stripe(OpenTable table) {
@@ -1249,13 +1252,13 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    */
 
   /**
-   * Creates a new, empty concurrent {@link Set} backed by a {@code StripedLockMap} from the elements
-   * to {@link Boolean#TRUE}: the counterpart of {@link
+   * Creates a new, empty concurrent {@link Set} backed by a {@code StripedLockMap} from the
+   * elements to {@link Boolean#TRUE}: the counterpart of {@link
    * java.util.concurrent.ConcurrentHashMap#newKeySet()}. The set is as thread-safe as the map:
    * {@code add} is the map's {@code putIfAbsent}, {@code remove} its {@code remove}, and its
-   * iterators traverse weakly consistently, as those of {@link #keySet()} do. It rejects null elements with {@link NullPointerException}, and
-   * it is serializable (with its map). Unlike {@code ConcurrentHashMap.KeySetView}, its type
-   * is plain {@code Set}.
+   * iterators traverse weakly consistently, as those of {@link #keySet()} do. It rejects null
+   * elements with {@link NullPointerException}, and it is serializable (with its map). Unlike
+   * {@code ConcurrentHashMap.KeySetView}, its type is plain {@code Set}.
    *
    * @param <K> the element type
    * @return a new, empty set
