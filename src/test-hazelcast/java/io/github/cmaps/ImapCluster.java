@@ -25,6 +25,9 @@ final class ImapCluster {
   /** Partitions of the test cluster (Hazelcast's default is 271). */
   static final int PARTITIONS = 7;
 
+  /** Synchronous backups of each partition: Hazelcast's default, set explicitly. */
+  static final int BACKUPS = 1;
+
   private static final AtomicLong MAPS = new AtomicLong();
 
   private ImapCluster() {}
@@ -53,6 +56,7 @@ final class ImapCluster {
     config.setProperty("hazelcast.socket.bind.any", "false");
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
     config.setProperty("hazelcast.logging.type", "none");
+    config.getMapConfig("default").setBackupCount(BACKUPS).setAsyncBackupCount(0);
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(5701).setPortAutoIncrement(true).setPortCount(20);
     network.getInterfaces().setEnabled(true).addInterface("127.0.0.1");
