@@ -55,6 +55,46 @@ import java.util.List;
  *       the same entries, and {@code toString()} is {@code IMap{name='...'}}. Comparing contents
  *       takes a copy: {@code new HashMap<>(imap).equals(other)}.
  * </ul>
+ *
+ * <h2>Pitfall and concurrency outcomes that differ from the cmaps maps</h2>
+ *
+ * <p>The scenarios of {@link MapPitfallsTest} and {@link MapConcurrencyTest} take a {@link
+ * MapImpl}, which cannot name an {@code IMap} without Hazelcast in the default build, so {@link
+ * ImapPitfallsTest} and {@link ImapConcurrencyTest} call the same scenario code and cases, and
+ * assert what {@code IMap} does. Where that differs:
+ *
+ * <ul>
+ *   <li>{@code computeIfAbsent} with a function that is not serializable (a capturing lambda) is
+ *       not once-only: the function runs in the caller, then the map inserts conditionally, so
+ *       every concurrent caller's function may run, and the callers all get the value that was
+ *       inserted first ({@code computeIfAbsentRunsTheFunctionOfEveryConcurrentCallerOnIMap}).
+ *       The kit's scenario also stores a fresh {@code Object} and compares the callers' results
+ *       by identity; neither works on a map of serialized copies, so the IMap version stores a
+ *       {@code Long} and compares with {@code equals}.
+ *   <li>{@code computeIfAbsent} with a serializable function runs as an entry processor on the
+ *       member that owns the key, and again on the backup member
+ *       ({@code computeIfAbsentWithASerializableFunctionRunsItOnTheOwnerAndAgainOnTheBackupOnIMap}):
+ *       twice per key, never in the caller.
+ *   <li>A function that writes to its own map is never refused with {@code
+ *       IllegalStateException} (the cmaps maps' {@code WRITE_FROM_FUNCTION_THROWS}); the call
+ *       completes ({@code functionWritingToItsOwnMapCompletesWithoutRefusalOnIMap}).
+ *   <li>The kit's iteration loop, which removes through the iterator and sets values through the
+ *       entries, gets {@code UnsupportedOperationException}
+ *       ({@code iterationLoopMustWriteThroughTheMapNotTheIteratorOnIMap}).
+ *   <li>The iteration-during-writes scenario runs with 1,000 churn keys per writer instead of
+ *       10,000: with every write a network round trip, the full scenario used its whole 30 s
+ *       deadline on two cores.
+ *   <li>Not run: the capacity tests (no capacity constructor), the Java serialization tests
+ *       ({@code IMap} is not serializable), and the conditional-write contest, whose tokens call
+ *       a rendezvous from {@code equals}: {@code IMap} compares keys and values by their
+ *       serialized bytes and never calls {@code equals}
+ *       ({@code keysAreMatchedBySerializedFormNotByEqualsOnIMap}).
+ * </ul>
+ *
+ * <p>As on the cmaps maps: {@code merge} and {@code compute} lose no increment, growth under
+ * readers hides and loses nothing, traversals under writers see each stable key once and no key
+ * twice (they are snapshots), throwing functions leave the map unchanged, nulls get {@code
+ * NullPointerException}.
  */
 final class ImapDeviations {
   private ImapDeviations() {}
