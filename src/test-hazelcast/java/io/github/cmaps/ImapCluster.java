@@ -6,6 +6,7 @@ import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -44,6 +45,20 @@ final class ImapCluster {
       int size = FIRST.getCluster().getMembers().size();
       if (size != 2) {
         throw new IllegalStateException("the second member did not join: " + size + " members");
+      }
+      // Partitions move to the second member after it joins; an operation caught by a migration
+      // is retried, which would run an entry processor an extra time. Wait until none is moving.
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (!FIRST.getPartitionService().isClusterSafe()) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("partitions still migrating after 60 s");
+        }
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
       }
     }
   }
