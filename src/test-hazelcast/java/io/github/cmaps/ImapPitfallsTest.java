@@ -248,6 +248,22 @@ class ImapPitfallsTest {
     assertThat(map.size()).as("two entries for equal keys").isEqualTo(2);
   }
 
+  /**
+   * Conditional writes compare the expected value by its serialized bytes too: a value equal to
+   * the stored one but serialized differently neither replaces nor removes it.
+   */
+  @Test
+  void conditionalWritesCompareValuesBySerializedFormOnIMap() {
+    ConcurrentMap<String, NotedKey> map = ImapCluster.newMap();
+    map.put("k", new NotedKey(1, "stored"));
+    NotedKey equalValue = new NotedKey(1, "other");
+
+    assertThat(map.replace("k", equalValue, new NotedKey(2, "new"))).isFalse();
+    assertThat(map.remove("k", equalValue)).isFalse();
+    assertThat(map.get("k")).isEqualTo(equalValue); // equals says yes; the map said no
+    assertThat(map.remove("k", new NotedKey(1, "stored"))).isTrue();
+  }
+
   /** Every read returns a fresh copy: changing it changes nothing in the map. */
   @Test
   void getReturnsACopyOnIMap() {
