@@ -4,10 +4,13 @@ import com.google.common.collect.testing.ConcurrentMapTestSuiteBuilder;
 import com.google.common.collect.testing.TestStringMapGenerator;
 import com.google.common.collect.testing.features.CollectionFeature;
 import com.google.common.collect.testing.features.CollectionSize;
+import com.google.common.collect.testing.features.Feature;
 import com.google.common.collect.testing.features.MapFeature;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.Supplier;
 import junit.extensions.TestDecorator;
 import junit.framework.AssertionFailedError;
 import junit.framework.Test;
@@ -39,23 +42,35 @@ final class ConformanceSuites {
    *     apply to its map
    */
   static Test of(MapImpl impl, Method... suppressed) {
+    return of(impl.mapName(), impl::create, CMAPS_FEATURES, suppressed);
+  }
+
+  /** Everything a cmaps map promises: the features {@link #of(MapImpl, Method...)} declares. */
+  static final List<Feature<?>> CMAPS_FEATURES = List.of(
+      MapFeature.GENERAL_PURPOSE,
+      CollectionFeature.SUPPORTS_ITERATOR_REMOVE,
+      CollectionFeature.SERIALIZABLE,
+      CollectionSize.ANY);
+
+  /**
+   * The conformance suite of a map that is not a {@link MapImpl} (a map whose library the default
+   * build does not have, such as Hazelcast's {@code IMap}), with the features it declares.
+   */
+  static Test of(String name, Supplier<? extends ConcurrentMap<String, String>> create,
+      List<Feature<?>> features, Method... suppressed) {
     TestSuite generated = ConcurrentMapTestSuiteBuilder.using(
             new TestStringMapGenerator() {
               @Override
               protected Map<String, String> create(Map.Entry<String, String>[] entries) {
-                ConcurrentMap<String, String> map = impl.create();
+                ConcurrentMap<String, String> map = create.get();
                 for (Map.Entry<String, String> e : entries) {
                   map.put(e.getKey(), e.getValue());
                 }
                 return map;
               }
             })
-        .named(impl.mapName())
-        .withFeatures(
-            MapFeature.GENERAL_PURPOSE,
-            CollectionFeature.SUPPORTS_ITERATOR_REMOVE,
-            CollectionFeature.SERIALIZABLE,
-            CollectionSize.ANY)
+        .named(name)
+        .withFeatures(features)
         .suppressing(suppressed)
         .createTestSuite();
     TestSuite flat = new TestSuite(generated.getName());

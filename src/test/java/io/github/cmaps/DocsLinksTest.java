@@ -57,13 +57,17 @@ import org.junit.jupiter.api.Test;
  */
 class DocsLinksTest {
 
-  /** Source trees where cited tests, jcstress scenarios and benchmarks live. */
+  /**
+   * Source trees where cited tests, jcstress scenarios and benchmarks live; src/test-hazelcast is
+   * compiled only by the hazelcast profile, but its sources are checked like the others.
+   */
   private static final List<String> TEST_ROOTS =
-      List.of("src/test/java", "jcstress/src", "jmh/src");
+      List.of("src/test/java", "src/test-hazelcast/java", "jcstress/src", "jmh/src");
 
   /** Source trees a {@code Class#method} citation may point into: the tests and the library. */
   private static final List<String> ALL_ROOTS =
-      List.of("src/test/java", "jcstress/src", "jmh/src", "src/main/java");
+      List.of("src/test/java", "src/test-hazelcast/java", "jcstress/src", "jmh/src",
+          "src/main/java");
 
   /** Inline code spans (single backticks), after fenced blocks are removed. */
   private static final Pattern CODE_SPAN = Pattern.compile("`([^`\\n]+)`");

@@ -417,6 +417,16 @@ class MapConcurrencyTest {
    * show a key removed and inserted again twice).
    */
   static Iteration iterateDuringWrites(Supplier<Map<Integer, Integer>> create, boolean snapshots) {
+    return iterateDuringWrites(create, snapshots, CHURN_KEYS_PER_WRITER);
+  }
+
+  /**
+   * {@link #iterateDuringWrites(Supplier, boolean)} with {@code churnKeysPerWriter} churn keys per
+   * writer instead of {@value #CHURN_KEYS_PER_WRITER}: for a map whose every write is a network
+   * round trip (Hazelcast's {@code IMap}), where the full scenario takes most of its deadline.
+   */
+  static Iteration iterateDuringWrites(Supplier<Map<Integer, Integer>> create, boolean snapshots,
+      int churnKeysPerWriter) {
     Map<Integer, Integer> map = create.get();
     for (int k = 0; k < STABLE_KEYS; k++) {
       map.put(k, k);
@@ -428,17 +438,17 @@ class MapConcurrencyTest {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     List<Runnable> tasks = new ArrayList<>();
     for (int w = 0; w < 2; w++) {
-      int base = CHURN_BASE + w * CHURN_KEYS_PER_WRITER;
+      int base = CHURN_BASE + w * churnKeysPerWriter;
       tasks.add(() -> {
         try {
           for (int round = 1; round <= CHURN_ROUNDS; round++) {
-            for (int i = 0; i < CHURN_KEYS_PER_WRITER; i++) {
+            for (int i = 0; i < churnKeysPerWriter; i++) {
               map.put(base + i, i);
               if ((i & 7) == 0) {
                 map.put(i % STABLE_KEYS, i % STABLE_KEYS + STABLE_KEYS * round);
               }
             }
-            for (int i = 0; i < CHURN_KEYS_PER_WRITER; i++) {
+            for (int i = 0; i < churnKeysPerWriter; i++) {
               map.remove(base + i);
             }
           }
@@ -465,7 +475,7 @@ class MapConcurrencyTest {
               if (!value.equals(KEY_ONLY) && value % STABLE_KEYS != key) {
                 wrong.add("value " + value + " never stored for " + key);
               }
-            } else if (key < CHURN_BASE || key >= CHURN_BASE + 2 * CHURN_KEYS_PER_WRITER) {
+            } else if (key < CHURN_BASE || key >= CHURN_BASE + 2 * churnKeysPerWriter) {
               wrong.add("key never inserted: " + key);
             } else if (!churnSeen.add(key) && snapshots) {
               wrong.add("key " + key + " seen twice");
