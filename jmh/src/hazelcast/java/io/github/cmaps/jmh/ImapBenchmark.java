@@ -131,7 +131,10 @@ public class ImapBenchmark {
       JoinConfig join = network.getJoin();
       join.getMulticastConfig().setEnabled(false);
       join.getAutoDetectionConfig().setEnabled(false);
-      join.getTcpIpConfig().setEnabled(true).addMember("127.0.0.1:5801-5820");
+      // One address per port: this Hazelcast's interface matcher does not parse a port range
+      // ("127.0.0.1:5801-5820" failed with NumberFormatException). Members take 5801, 5802.
+      join.getTcpIpConfig().setEnabled(true)
+          .addMember("127.0.0.1:5801").addMember("127.0.0.1:5802").addMember("127.0.0.1:5803");
       return config;
     }
   }
