@@ -3,10 +3,6 @@ package io.github.cmaps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +52,7 @@ class LazyAllocationTest {
       exerciseEmpty(map);
       map.put("again", 1);
       assertThat(map).containsExactlyEntriesOf(Map.of("again", 1));
-      assertThat(roundTrip(map)).isEqualTo(map);
+      assertThat(SerializationRoundTripTest.roundTrip(map)).isEqualTo(map);
       assertSharedTablesEmpty();
     }
   }
@@ -73,7 +69,7 @@ class LazyAllocationTest {
     map.put("a", 1);
     assertThat(map.createdStripes()).isEqualTo(1);
     assertThat(map.get("a")).isEqualTo(1);
-    StripedLockMap<Object, Object> copy = roundTrip(map);
+    StripedLockMap<Object, Object> copy = SerializationRoundTripTest.roundTrip(map);
     assertThat(copy.stripeCount()).isEqualTo(64);
     assertThat(copy.createdStripes()).isEqualTo(1);
     assertThat(copy).isEqualTo(map);
@@ -128,29 +124,19 @@ class LazyAllocationTest {
     assertThat(map.values()).isEmpty();
     assertThat(map).isEqualTo(new HashMap<>()).hasToString("{}");
     assertThat(map.hashCode()).isZero();
-    assertThat(roundTrip(map)).isEmpty();
+    assertThat(SerializationRoundTripTest.roundTrip(map)).isEmpty();
   }
 
   private static void assertSharedTablesEmpty() {
     for (OpenTable t : new OpenTable[] {OpenTable.EMPTY_LOCKED, OpenTable.EMPTY_LOCK_FREE}) {
       String which = t == OpenTable.EMPTY_LOCKED ? "lock-based" : "LockFreeReadMap";
       assertThat(t.nextAcquire()).as("the shared %s table got a successor", which).isNull();
-      assertThat(t.overflowAcquire()).as("the shared %s table got an overflow tree", which).isNull();
+      assertThat(t.overflowAcquire())
+          .as("the shared %s table got an overflow tree", which)
+          .isNull();
       assertThat(t.cursor().advance()).as("the shared %s table got a mapping", which).isFalse();
       assertThat(t.capacity()).isEqualTo(2);
       assertThat(t.needsRebuildBeforeInsert()).isTrue();
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> T roundTrip(T object) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-      out.writeObject(object);
-    }
-    try (ObjectInputStream in =
-        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-      return (T) in.readObject();
     }
   }
 }
