@@ -52,18 +52,6 @@ class ImapPitfallsTest {
     return map;
   }
 
-  /** The keys k0..k99 after the traversal writes of {@link MapPitfallsTest}. */
-  private static Map<String, Integer> expectedAfterTraversalWrites() {
-    Map<String, Integer> expected = new HashMap<>();
-    for (int i = 0; i < 100; i++) {
-      if (i % 3 != 0) {
-        expected.put("k" + i, i + 1000);
-      }
-      expected.put("new-k" + i, -1);
-    }
-    return expected;
-  }
-
   /* ---------------- Throwing functions -------------- */
 
   static List<Arguments> throwingCalls() {
@@ -160,7 +148,7 @@ class ImapPitfallsTest {
       map.put("new-" + k, -1);
     }));
 
-    assertThat(new HashMap<>(map)).isEqualTo(expectedAfterTraversalWrites());
+    assertThat(new HashMap<>(map)).isEqualTo(MapPitfallsTest.expectedAfterTraversalWrites());
     assertThat(visited).isEqualTo(original);
   }
 
@@ -189,7 +177,7 @@ class ImapPitfallsTest {
         map.put("new-" + e.getKey(), -1);
       }
     });
-    assertThat(new HashMap<>(map)).isEqualTo(expectedAfterTraversalWrites());
+    assertThat(new HashMap<>(map)).isEqualTo(MapPitfallsTest.expectedAfterTraversalWrites());
   }
 
   /* ---------------- Nulls -------------- */

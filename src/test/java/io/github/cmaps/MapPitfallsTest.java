@@ -382,7 +382,7 @@ class MapPitfallsTest {
    * The effect of the two traversals below on a map of k0..k99 mapped to 0..99: keys whose value
    * is a multiple of 3 removed, the others increased by 1000, and a new key added for each.
    */
-  private static Map<String, Integer> expectedAfterTraversalWrites() {
+  static Map<String, Integer> expectedAfterTraversalWrites() {
     Map<String, Integer> expected = new HashMap<>();
     for (int i = 0; i < 100; i++) {
       if (i % 3 != 0) {
