@@ -64,10 +64,12 @@ final class OpenTable {
    * dereferencing that key and calling its equals: with String, UUID or record keys looked up
    * through equal copies, a passed key cost two dependent loads (the key, then its contents)
    * and a call; now 255 in 256 of them cost a byte compare. A hit still calls equals once, as
-   * ConcurrentHashMap's does after its full-hash compare. Measured (issue 16): 1,000 UUID
-   * strings, uniform lookups of equal copies, one thread, LockFreeReadMap 21.4 -> 15.7 ns per
-   * get (ConcurrentHashMap 11.8 in the same JVM), at a cost of one byte per slot (2 to 4 bytes
-   * per mapping). A full int hash per slot read no faster and costs four. Ordering: the owner
+   * ConcurrentHashMap's does after its full-hash compare. Measured (issue 16, JMH
+   * ReadHeavyBenchmark.get, 1,000 UUID strings looked up through equal copies, Zipf, 2 threads,
+   * 3 forks): LockFreeReadMap 87.6 -> 101.3 ops/us, ReadWriteLockMap 84.0 -> 89.0; with Integer
+   * and Long keys (a cheap equals) within the noise. The cost is one byte per slot: 2.9 to 3.3
+   * more bytes per mapping over a doubling from 1M to 2M entries (docs/benchmarks.md). A full
+   * int hash per slot was no faster in the same runs and costs four bytes. Ordering: the owner
    * stores the fingerprint (plain) before the key's release store, and a reader loads it only
    * after its acquire load of that key, so a reader that sees a key sees that key's
    * fingerprint; on a table without reuse a slot's fingerprint is written once, before its key.
