@@ -623,6 +623,25 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   /* ---------------- Writes (stripe write lock held by the caller) -------------- */
 
   /**
+   * Under stripe {@code s}'s write lock, before this hold has written its table: {@code t}
+   * rebuilt, with the copy published as a quiet period of the stripe (FunctionLock.beginFunction),
+   * as a user function's run is, so the stripe's readers read {@code t} meanwhile instead of
+   * waiting out the copy; the new table is published after the period. The copy calls the keys'
+   * hashCode; a write to this map from there throws IllegalStateException, as from a function.
+   */
+  private OpenTable rebuiltQuietly(Stripe s, OpenTable t) {
+    Scope outer = RUNNING.get();
+    RUNNING.set(new Scope(this, outer));
+    s.beginFunction();
+    try {
+      return t.rebuilt(s.count);
+    } finally {
+      s.endFunction();
+      RUNNING.set(outer);
+    }
+  }
+
+  /**
    * Maps {@code key} (unless present and {@code onlyIfAbsent}) and returns the previous value or
    * null. A table at its load limit is rebuilt first, even if the key turns out to be present:
    * one probe per put instead of two, at the price of a rebuild one insert early.
@@ -630,7 +649,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
   private Object putLocked(Stripe s, Object key, int h, Object value, boolean onlyIfAbsent) {
     OpenTable t = s.table;
     if (t.needsRebuildBeforeInsert()) {
-      t = t.isPlaceholder() ? newTable(tableCapacity, stripeMask + 1) : t.rebuilt(s.count);
+      t = t.isPlaceholder() ? newTable(tableCapacity, stripeMask + 1) : rebuiltQuietly(s, t);
       s.setTableRelease(t);
     }
     Object old = t.putOwned(key, h, value, onlyIfAbsent);
