@@ -146,4 +146,45 @@ class RebuildQuietPeriodTest {
     assertThat(map).doesNotContainKey("from hashCode");
     assertThat(map.get(key)).isEqualTo("key");
   }
+
+  /**
+   * The exception: inside a {@link ReadWriteLockMap#write} section a rebuild is not quiet, since
+   * the section's earlier writes are in the table being copied and must stay unseen until the
+   * section ends. A reader during such a rebuild waits (as it waits for any section); it must not
+   * return the section's first write.
+   */
+  @org.junit.jupiter.api.Test
+  void aRebuildInsideAWriteSectionKeepsTheSectionsEarlierWritesUnseen() throws Exception {
+    ReadWriteLockMap<Object, Object> map = new ReadWriteLockMap<>();
+    GateKey gate = new GateKey();
+    map.put(gate, "gate");
+    Thread writer = new Thread(() -> map.write(m -> {
+      m.put("first", 1);
+      gate.armed = true;
+      for (int i = 0; i < 1_000_000 && gate.inside.getCount() > 0; i++) {
+        m.put(i, i);
+      }
+      return null;
+    }), "section writer");
+    writer.setDaemon(true);
+    writer.start();
+    FutureTask<Object> reader = new FutureTask<>(() -> map.get("first"));
+    try {
+      assertThat(gate.inside.await(10, TimeUnit.SECONDS)).as("a rebuild reached the gate").isTrue();
+      Thread t = new Thread(reader, "reader");
+      t.setDaemon(true);
+      t.start();
+      try {
+        Object early = reader.get(2, TimeUnit.SECONDS);
+        throw new AssertionError("read " + early + " while the section was still open");
+      } catch (java.util.concurrent.TimeoutException expected) {
+        // the reader waits for the section, as it should
+      }
+    } finally {
+      gate.release.countDown();
+    }
+    assertThat(reader.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    writer.join(10_000);
+    assertThat(writer.isAlive()).isFalse();
+  }
 }
