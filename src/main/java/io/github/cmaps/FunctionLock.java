@@ -30,7 +30,9 @@ class FunctionLock extends StampedLock {
    * is odd, it reads the table and keeps the answer if functionSeq is unchanged afterwards (a
    * sequence lock whose write side is the end of the function). Its answer is the state before
    * the function's call, a valid linearization: the call takes effect only when it stores its
-   * result, after functionSeq changed.
+   * result, after functionSeq changed. A rebuild is published the same way (issue 16): the
+   * writer copies the current table into a new one, which it publishes only after endFunction,
+   * so the table readers read stays untouched for the whole odd period.
    *
    * A reader whose optimistic read fails for any other reason (a plain write holds the lock, or
    * writers keep coming) retries, then also tries tryReadLock, which takes the read lock only
