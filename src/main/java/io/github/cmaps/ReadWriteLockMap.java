@@ -50,8 +50,10 @@ import java.util.function.Supplier;
  *       never waits for a user function running on another thread</b>, however long it runs,
  *       so a function of one map may read another map whose own function reads the first
  *       without deadlock. A read only retries (spinning, then yielding, then parking for up to
- *       a millisecond at a time) while a plain write ({@code put}, {@code remove}, a resize, a
- *       bulk write) holds the lock, and never queues for the read lock. A long function still
+ *       a millisecond at a time) while a plain write ({@code put}, {@code remove}, a bulk
+ *       write) holds the lock, and never queues for the read lock; while a write copies the
+ *       table into a larger one (a resize), reads go ahead on the current table, as during a
+ *       function. A long function still
  *       stalls every writer and {@code read(...)} section of the map; keep functions short.</li>
  *   <li><em>The exception: {@link #write(Function)} sections.</em> Their readers wait for them,
  *       by design, so that no reader sees a section half done. Two threads each inside a
@@ -84,7 +86,7 @@ import java.util.function.Supplier;
  *       free.</li>
  * </ul>
  *
- * <p><b>Note:</b> readers can still be delayed by a plain writer, a resize and above all a {@code
+ * <p><b>Note:</b> readers can still be delayed by a plain writer and above all a {@code
  * write(...)} section (as above); for read-mostly state where reads must never wait, use a map
  * whose reads take no lock.
  *
@@ -115,7 +117,7 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * operations; an insert may reuse a dead slot, which is safe because no read of this map's table
    * counts unless it held a lock or validated. The table is rebuilt (doubled, or cleaned of dead
    * slots) inside the write lock when it reaches half full; the new table is filled before it is
-   * published.
+   * published, and the copy is a quiet period for readers (rebuiltQuietly).
    *
    * Read path (get, size): optimistic, as StampedLock intends.
    *

@@ -45,7 +45,9 @@ import java.util.function.Function;
  *       that call (which takes effect only when the function returns). So a function of one map
  *       may read another map whose function reads the first, without deadlock. A read only
  *       retries (spinning, then yielding, then parking up to a millisecond at a time) while a
- *       plain write is in its stripe, and never queues for the lock. A long function therefore
+ *       plain write is in its stripe (not while a write copies the stripe's table into a larger
+ *       one: reads go ahead on the current table then, as during a function), and never queues
+ *       for the lock. A long function therefore
  *       stalls the writers of its stripe (about {@code 1/stripes} of the keys), never a reader
  *       and never the rest of the map.</li>
  *   <li><em>Bulk operations are not atomic.</em> They visit the stripes one at a time, never
@@ -160,7 +162,8 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    *
    * Resize. When an insert would fill half of a stripe's table (live + dead slots), the writer
    * builds a new table (OpenTable.rebuilt) under its stripe lock and publishes it with
-   * setRelease. Only that stripe waits; the others keep working.
+   * setRelease. Only that stripe's writers wait; the others keep working, and the stripe's
+   * readers read its current table during the copy, a quiet period (rebuiltQuietly).
    *
    * Counting. count lives in its stripe, is written only under that stripe's write lock
    * (setRelease) and summed by size() without locks (getAcquire): O(stripes), exact at rest.
