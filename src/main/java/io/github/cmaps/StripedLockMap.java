@@ -633,15 +633,7 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * hashCode; a write to this map from there throws IllegalStateException, as from a function.
    */
   private OpenTable rebuiltQuietly(Stripe s, OpenTable t) {
-    Scope outer = RUNNING.get();
-    RUNNING.set(new Scope(this, outer));
-    s.beginFunction();
-    try {
-      return t.rebuilt(s.count);
-    } finally {
-      s.endFunction();
-      RUNNING.set(outer);
-    }
+    return applyScoped(s, (unused, count) -> t.rebuilt(count), null, s.count);
   }
 
   /**

@@ -58,16 +58,9 @@ public abstract class IteratedKeyLincheck {
     return false;
   }
 
-  /** Same bounds as {@link ConcurrentMapLincheckTest}'s model checking. */
+  /** {@link ConcurrentMapLincheckTest}'s model checking bounds, against {@link Sequential}. */
   static ModelCheckingOptions options() {
-    return new ModelCheckingOptions()
-        .iterations(ConcurrentMapLincheckTest.MODEL_CHECKING_ITERATIONS)
-        .invocationsPerIteration(ConcurrentMapLincheckTest.MODEL_CHECKING_INVOCATIONS)
-        .threads(ConcurrentMapLincheckTest.THREADS)
-        .actorsPerThread(ConcurrentMapLincheckTest.ACTORS_PER_THREAD)
-        .actorsBefore(ConcurrentMapLincheckTest.ACTORS_BEFORE)
-        .actorsAfter(ConcurrentMapLincheckTest.ACTORS_AFTER)
-        .sequentialSpecification(Sequential.class);
+    return ConcurrentMapLincheckTest.modelCheckingOptions().sequentialSpecification(Sequential.class);
   }
 
   /** The sequential specification: the same operations over a {@link HashMap}. */

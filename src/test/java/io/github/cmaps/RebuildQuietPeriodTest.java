@@ -63,20 +63,16 @@ class RebuildQuietPeriodTest {
     map.put(-1, "present");
     gate.armed = true;
     // Insert until an insert rebuilds the table, which calls gate.hashCode() and blocks there.
-    Thread writer = new Thread(() -> {
+    Thread writer = daemon(() -> {
       for (int i = 0; i < 1_000_000 && gate.inside.getCount() > 0; i++) {
         map.put(i, i);
       }
     }, "rebuilding writer");
-    writer.setDaemon(true);
-    writer.start();
     try {
       assertThat(gate.inside.await(10, TimeUnit.SECONDS)).as("a rebuild reached the gate").isTrue();
       FutureTask<Object[]> reader = new FutureTask<>(
           () -> new Object[] {map.get(-1), map.get(gate), map.containsKey(999_999)});
-      Thread t = new Thread(reader, "reader");
-      t.setDaemon(true);
-      t.start();
+      Thread t = daemon(reader, "reader");
       Object[] seen;
       try {
         seen = reader.get(5, TimeUnit.SECONDS); // TimeoutException if the reader waits
@@ -133,9 +129,7 @@ class RebuildQuietPeriodTest {
         map.put(i, i);
       }
     }, null);
-    Thread writer = new Thread(writes, "rebuilding writer");
-    writer.setDaemon(true);
-    writer.start();
+    Thread writer = daemon(writes, "rebuilding writer");
     try {
       writes.get(10, TimeUnit.SECONDS); // TimeoutException if the write from hashCode deadlocks
     } catch (ExecutionException e) {
@@ -158,7 +152,7 @@ class RebuildQuietPeriodTest {
     ReadWriteLockMap<Object, Object> map = new ReadWriteLockMap<>();
     GateKey gate = new GateKey();
     map.put(gate, "gate");
-    Thread writer = new Thread(() -> map.write(m -> {
+    Thread writer = daemon(() -> map.write(m -> {
       m.put("first", 1);
       gate.armed = true;
       for (int i = 0; i < 1_000_000 && gate.inside.getCount() > 0; i++) {
@@ -166,14 +160,10 @@ class RebuildQuietPeriodTest {
       }
       return null;
     }), "section writer");
-    writer.setDaemon(true);
-    writer.start();
     FutureTask<Object> reader = new FutureTask<>(() -> map.get("first"));
     try {
       assertThat(gate.inside.await(10, TimeUnit.SECONDS)).as("a rebuild reached the gate").isTrue();
-      Thread t = new Thread(reader, "reader");
-      t.setDaemon(true);
-      t.start();
+      Thread t = daemon(reader, "reader");
       try {
         Object early = reader.get(2, TimeUnit.SECONDS);
         throw new AssertionError("read " + early + " while the section was still open");
@@ -186,5 +176,12 @@ class RebuildQuietPeriodTest {
     assertThat(reader.get(10, TimeUnit.SECONDS)).isEqualTo(1);
     writer.join(10_000);
     assertThat(writer.isAlive()).isFalse();
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
   }
 }
