@@ -121,9 +121,11 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    * Writes. One ReentrantLock serializes writers, except the lock-free swaps below. Inside it
    * a writer probes with plain loads of key slots (only lock holders write keys), inserts with
    * setPlain(value) + setRelease(key), updates a value with getAndSet or CAS, removes with a CAS
-   * of the value to null then setRelease(key = DELETED). Slots are never reused within a table, so
-   * a reader can never read key A and then the value of a later key B in the same slot. Dead
-   * slots are dropped by the next resize.
+   * of the value to null then setRelease(key = a Vacant of the key, or DELETED). A slot is never
+   * given to another key within a table, so a reader can never read key A and then the value of a
+   * key B in the same slot; an insert of a key equal to a removed one takes the removed one's
+   * Vacant slot back (key, then value: OpenTable's Overview, "Vacant slots"), which keeps a key
+   * put and removed over and over in one slot. Dead slots are dropped by the next resize.
    *
    * Lock-free swaps. put(k, v) and replace(k, v) first look for k in the current table's window
    * (acquire loads, as a reader does) and, if its slot holds a live value, replace it with one
@@ -305,6 +307,11 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
   /** Test hook: true while an incremental resize is in progress (two tables reachable). */
   boolean resizeInProgress() {
     return tableAcquire().nextAcquire() != null;
+  }
+
+  /** Test hook: the table readers start from. */
+  OpenTable currentTable() {
+    return tableAcquire();
   }
 
   /** Test hook: the mappings in the overflow trees of the current table and its successors. */
@@ -1023,7 +1030,8 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
           int s = slot++;
           int j = s << 1;
           Object k = OpenTable.getAcquire(kv, j); // pairs with setRelease(key)
-          if (k == null || k == OpenTable.DELETED) {
+          // A Vacant's slot may show the value of the insert taking it back: skip it by its key.
+          if (k == null || k == OpenTable.DELETED || k instanceof OpenTable.Vacant) {
             continue;
           }
           Object v = OpenTable.getAcquire(kv, j + 1); // pairs with setRelease(value) and CASes

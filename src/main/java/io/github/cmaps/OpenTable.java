@@ -2,6 +2,7 @@ package io.github.cmaps;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.ref.WeakReference;
 import java.util.NoSuchElementException;
 
 /**
@@ -34,17 +35,40 @@ final class OpenTable {
    * successful get touches one cache line of the table: one miss fewer than a table of
    * references to nodes.
    *
-   * Slot life cycle. A key slot of a LockFreeReadMap table only ever moves forward through
+   * Slot life cycle. A key slot of a LockFreeReadMap table only ever moves through
    *
-   *     null  ->  key  ->  DELETED
+   *     null  ->  key  ->  DELETED                  (dead for good)
+   *                    ->  Vacant(key)  ->  an equal key  ->  ...   (see "Vacant slots")
    *
-   * and is never reused within one table; a removed mapping leaves DELETED in the key slot and
-   * null in the value slot, so neither the removed key nor its value stay reachable from the
-   * map. Because a slot never goes back to null, a probe sequence can only get longer while a
-   * reader walks it: a reader that reaches null has passed every slot its key could be in. Dead
-   * slots count towards the load limit; when live + dead slots reach half the capacity the owner
-   * rebuilds the table (doubling it only if live entries fill a quarter of it), which drops the
-   * dead slots. The table is never more than half full, so every probe meets a null.
+   * and is never given to a key unequal to the one it first held; a removed mapping leaves
+   * DELETED or a Vacant in the key slot and null in the value slot, and neither keeps the removed
+   * key or its value reachable from the map. Because a slot never goes back to null, a probe
+   * sequence can only get longer while a reader walks it: a reader that reaches null has passed
+   * every slot its key could be in. Dead slots count towards the load limit; when live + dead
+   * slots reach half the capacity the owner rebuilds the table (doubling it only if live entries
+   * fill a quarter of it), which drops the dead slots. The table is never more than half full, so
+   * every probe meets a null.
+   *
+   * Vacant slots (tables without reuse). A removal leaves in the key slot a Vacant: a weak
+   * reference to the removed key (weak, so the map does not keep the key alive). An insert whose
+   * probe meets a Vacant of an equal key (same fingerprint, then equals on the referent) takes
+   * that slot back instead of a new one, storing the key (release), then the value (release). So
+   * a slot only ever holds keys equal to one another, and a reader who matched one of them and
+   * then loads the value gets a value of that key, at some instant of its read. The order of the
+   * two stores is what keeps reads linearizable: a reader who loads the new key and then a null
+   * value misses the insert, as it would have an instant earlier, and the value store is the
+   * insert's linearization point for everyone, including a reader still holding the removed key.
+   * Stored the other way round, that reader could return the new value while a later one, still
+   * meeting the Vacant, missed the key (LockFreeReadMapRevivedSlotLincheckTest finds that trace).
+   * Lookups and walks skip a Vacant by its key slot and never pass it to a user's equals. Why:
+   * without it, a key put and removed over and over, as the hot keys of a put/remove workload
+   * are, took a new slot of its window every round, filled the window within 32 rounds, then
+   * went to the overflow tree or forced a rebuild (see windowExhaustedByDeadSlots); measured on
+   * WriteHeavyBenchmark.putRemove's keys (random Integers, Zipf, one thread, InterleavedAb;
+   * issue 16), a put + remove pair of LockFreeReadMap took 205 -> 79 ns at 1K keys and
+   * 1,187 -> 550 ns at 1M (docs/lock-free-read-map.md). The cost: a 32-byte Vacant per
+   * removal, of which a table keeps at most capacity/16 (2 bytes per slot; further removals
+   * leave DELETED), and a Vacant whose key the collector has cleared is as dead as DELETED.
    *
    * Reuse tables (reuseDeadSlots: the tables of ReadWriteLockMap and StripedLockMap) also let an
    * insert take the first dead slot on its key's probe path, DELETED -> key, instead of the null
@@ -119,6 +143,19 @@ final class OpenTable {
       return "DELETED";
     }
   };
+
+  /**
+   * Key-slot marker of a removed mapping in a table without slot reuse (LockFreeReadMap's): dead
+   * like {@link #DELETED}, but it remembers the removed key, weakly, so that a later insert of an
+   * equal key takes this slot back instead of a new one (see the Overview, "Vacant slots"). Weak,
+   * so that a removed key stays collectable: once the collector clears the reference the slot is
+   * as dead as a DELETED one.
+   */
+  static final class Vacant extends WeakReference<Object> {
+    Vacant(Object key) {
+      super(key);
+    }
+  }
 
   /**
    * Value-slot marker (and overflow marker) of a mapping that a {@link LockFreeReadMap} resize
@@ -237,6 +274,12 @@ final class OpenTable {
    * a rebuild would clean up after. Owner-only (plain). See {@link #windowExhaustedByDeadSlots}.
    */
   private int removals;
+
+  /**
+   * Tables without reuse only: the slots now holding a {@link Vacant} (collected or not). Bounds
+   * how many a removal creates (see {@code dead}). Owner-only (plain).
+   */
+  private int vacancies;
 
   /**
    * Bounded tables only: the root of the overflow tree (an {@link OverflowTree.Node}, null when
@@ -390,11 +433,22 @@ final class OpenTable {
     }
     final Object[] kv = this.kv;
     for (int i = home(h), n = 0; n < WINDOW; i = (i + 1) & mask, n++) {
-      if (kv[i << 1] == DELETED) {
+      Object k = kv[i << 1];
+      if (k == DELETED || k instanceof Vacant) { // a Vacant of another key (probe said so)
         return true;
       }
     }
     return false;
+  }
+
+  /** Owner-only, or a test's: slots holding a key or a dead marker (never null again). */
+  int usedSlots() {
+    return used;
+  }
+
+  /** Owner-only, or a test's: slots holding a {@link Vacant}. */
+  int vacantSlots() {
+    return vacancies;
   }
 
   /* ---------------- Lock-free reads -------------- */
@@ -431,7 +485,11 @@ final class OpenTable {
       if (k == null) {
         break;
       }
-      if (k == key || (k != DELETED && fingerprints[i] == fingerprint(h) && key.equals(k))) {
+      if (k == key
+          || (k != DELETED
+              && fingerprints[i] == fingerprint(h)
+              && !(k instanceof Vacant) // never pass a marker to a user's equals
+              && key.equals(k))) {
         Object v = getAcquire(kv, (i << 1) + 1); // pairs with setRelease(value) and CASes
         if (v == FROZEN) {
           v = frozenValue(i);
@@ -498,7 +556,11 @@ final class OpenTable {
       if (k == null) {
         return -1;
       }
-      if (k == key || (k != DELETED && fingerprints[i] == fingerprint(h) && key.equals(k))) {
+      if (k == key
+          || (k != DELETED
+              && fingerprints[i] == fingerprint(h)
+              && !(k instanceof Vacant)
+              && key.equals(k))) {
         return i;
       }
     }
@@ -558,12 +620,30 @@ final class OpenTable {
    * by {@link #probe}. The caller has ensured {@code !needsRebuildBeforeInsert()}.
    */
   void insertAt(int slot, Object key, int h, Object value) {
+    if (kv[slot << 1] != null) {
+      revive(slot, key, value);
+      return;
+    }
     // Plain stores: ordered before the key's release store below, which publishes them (a
     // reader reads the fingerprint only after its acquire load of this key).
     fingerprints[slot] = fingerprint(h);
     kv[(slot << 1) + 1] = value;
     setRelease(kv, slot << 1, key); // pairs with getAcquire(key) in find and iterators
     used++;
+  }
+
+  /**
+   * Owner-only: takes back Vacant slot {@code slot}, which {@link #probe} found holding a key
+   * equal to {@code key}. The key first, then the value: a reader that loads the new key (acquire)
+   * and then a null value keeps probing, and misses, as it would have a moment earlier; the value's
+   * release store is the insert's linearization point, which a reader still holding the removed
+   * key (equal to this one) may also see, rightly. The fingerprint stays: equal keys have equal
+   * hashes. Not counted in {@code used}: the slot already was.
+   */
+  private void revive(int slot, Object key, Object value) {
+    setRelease(kv, slot << 1, key); // pairs with getAcquire(key) in find and iterators
+    setRelease(kv, (slot << 1) + 1, value); // pairs with getAcquire(value) in find and iterators
+    vacancies--;
   }
 
   /**
@@ -612,11 +692,24 @@ final class OpenTable {
       }
       if (value == null) {
         // Value first (above): a reader that matched the key then sees null and keeps probing.
-        setRelease(kv, slot << 1, DELETED); // pairs with getAcquire(key) in find
+        setRelease(kv, slot << 1, dead(slot)); // pairs with getAcquire(key) in find
         removals++;
       }
       return v;
     }
+  }
+
+  /**
+   * Owner-only: the marker a removal leaves in live slot {@code slot}'s key slot: DELETED in a
+   * reuse table, or once Vacant slots number a sixteenth of the capacity (which bounds the
+   * markers' memory to 2 bytes per slot); otherwise a Vacant remembering the slot's key.
+   */
+  private Object dead(int slot) {
+    if (reuseDeadSlots || vacancies >= (capacity() >>> 4)) {
+      return DELETED;
+    }
+    vacancies++;
+    return new Vacant(kv[slot << 1]);
   }
 
   /* ---------------- Freezing (LockFreeReadMap's user functions; owner only) -------------- */
@@ -647,7 +740,7 @@ final class OpenTable {
   void thawAt(int slot, Object value) {
     setRelease(kv, (slot << 1) + 1, value); // pairs with getAcquire(value) in find, frozenValue
     if (value == null) {
-      setRelease(kv, slot << 1, DELETED); // pairs with getAcquire(key) in find
+      setRelease(kv, slot << 1, dead(slot)); // pairs with getAcquire(key) in find
       removals++;
     }
     FROZEN_RECORD.setRelease(this, null); // after the store: see frozenValue
@@ -662,7 +755,7 @@ final class OpenTable {
     FROZEN_RECORD.setRelease(this, new Frozen(values)); // before any FROZEN mark
     for (int s = 0; s < values.length; s++) {
       Object k = kv[s << 1];
-      if (k == null || k == DELETED) {
+      if (k == null || k == DELETED || k instanceof Vacant) {
         continue;
       }
       final int j = (s << 1) + 1;
@@ -705,16 +798,29 @@ final class OpenTable {
     final Object[] kv = this.kv;
     final int mask = this.mask;
     final int limit = bounded ? Math.min(WINDOW - 1, mask) : mask;
+    int vacant = -1; // the first Vacant slot of an equal key: where an insert of the key goes
     for (int i = home(h), n = 0; n <= limit; i = (i + 1) & mask, n++) {
       Object k = kv[i << 1];
       if (k == null) {
-        return ~i;
+        return ~(vacant >= 0 ? vacant : i);
       }
-      if (k == key || (k != DELETED && fingerprints[i] == fingerprint(h) && key.equals(k))) {
+      if (k == key) {
         return i;
       }
+      if (k != DELETED && fingerprints[i] == fingerprint(h)) {
+        if (!(k instanceof Vacant)) {
+          if (key.equals(k)) {
+            return i;
+          }
+        } else if (vacant < 0) {
+          Object removed = ((Vacant) k).get(); // null once collected: a dead slot for good
+          if (removed != null && (removed == key || key.equals(removed))) {
+            vacant = i;
+          }
+        }
+      }
     }
-    return WINDOW_FULL;
+    return vacant >= 0 ? ~vacant : WINDOW_FULL;
   }
 
   /** Owner-only: the overflow root (plain: only the owner writes it). */
@@ -1042,7 +1148,7 @@ final class OpenTable {
         int j = next;
         next += 2;
         Object k = getAcquire(kv, j); // pairs with setRelease(key)
-        if (k != null && k != DELETED) {
+        if (k != null && k != DELETED) { // reuse tables only: they hold no Vacant
           Object v = getAcquire(kv, j + 1); // pairs with setRelease(value)
           if (v != null && v != MOVED) {
             key = k;

@@ -183,7 +183,9 @@ class SerializationRoundTripTest {
 
   /**
    * Stages the duplicate deterministically. Fillers hash to the upper half of every table; b and
-   * a (hash 0) are put during the resize, so they sit only in the new table, at slots 0 and 1. A
+   * a (hash 0) are put during the resize, so they sit only in the new table, at slots 0 and 1,
+   * and removals of fillers use up the new table's Vacant slots (b would otherwise return to its
+   * own slot when put back: OpenTable's Overview, "Vacant slots"). A
    * traversal walks the old table, then the new one, hashing each key there to skip those the
    * old table held: hashing a is the moment to remove b and put it back, into slot 2, ahead of
    * the traversal, which therefore returns b twice.
@@ -201,6 +203,17 @@ class SerializationRoundTripTest {
     Hooked a = new Hooked("a", 0);
     map.put(b, "b1");
     map.put(a, "a1");
+    // Use up the new table's Vacants (a sixteenth of its slots), so that removing b leaves
+    // DELETED and b's re-insert takes a new slot instead of taking its own back.
+    OpenTable next = map.currentTable().nextAcquire();
+    for (int i = 0; i < next.capacity() / 16; i++) {
+      do {
+        filler++;
+      } while ((OpenTable.hash(filler) >>> 30) != 2);
+      map.put(filler, "f" + filler);
+      map.remove(filler);
+    }
+    assertThat(next.vacantSlots()).isEqualTo(next.capacity() / 16);
     assertThat(map.isResizing()).as("still resizing").isTrue();
     a.hook = () -> {
       map.remove(b);
