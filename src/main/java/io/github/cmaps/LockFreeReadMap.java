@@ -68,7 +68,8 @@ import java.util.function.Function;
  *       equal to a stored key of another class finds it. A hash flood costs each later rebuild
  *       nothing: the tree moves to the new table by reference.</li>
  *   <li><em>Removed mappings</em> leave nothing behind: a removed key and its value are no longer
- *       reachable from the map.</li>
+ *       reachable from the map (its slot remembers the key only through a weak reference, so
+ *       that an equal key inserted later takes the same slot).</li>
  * </ul>
  *
  * <p><b>Note:</b> {@link #clear} and {@link #replaceAll} are atomic with respect to other writers
@@ -77,8 +78,8 @@ import java.util.function.Function;
  * or {@code replace} of a key that is already present swaps its value without that lock and may
  * land between two of its stores (readers may see it part-way too), as with {@code
  * ConcurrentHashMap}. A key removed and then inserted again while an iteration is in progress
- * may be returned by that iteration twice (it lands in a fresh slot, which may lie ahead of the
- * iteration), with or without a resize.
+ * may be returned by that iteration twice (unless it takes its old slot back, it lands in a fresh
+ * slot, which may lie ahead of the iteration), with or without a resize.
  *
  * <p><b>Serialization</b> writes the mappings, never a lock or table: their number, then each key
  * and value, as one weakly consistent traversal returns them, so a map written while other
