@@ -522,9 +522,10 @@ final class OpenTable {
     // Not in the window: the key, if present, is in the overflow tree (see the Overview). Almost
     // every table has no tree, and a table with one rarely holds a key of this hash bit there: a
     // miss then costs one more load of this object, not a walk of tree nodes (see overflowHashes).
-    // Acquire, pairing with the release in putOverflow: a key in a tree whose root we could load
-    // has its bit in what we load here. A caller given null goes on to the successor, if any, as
-    // it does for MOVED.
+    // Acquire, pairing with the release in putOverflow, which stores a key's bit before the root
+    // that holds the key: a load that misses the bit comes before that root's publication, so the
+    // miss takes effect before the key entered the tree. A caller given null goes on to the
+    // successor, if any, as it does for MOVED.
     if (((long) OVERFLOW_HASHES.getAcquire(this) & overflowBit(h)) == 0) {
       return null;
     }
@@ -856,7 +857,7 @@ final class OpenTable {
     OVERFLOW.setRelease(this, root); // pairs with getAcquire(overflow) in find and iterators
   }
 
-  /** The bit of {@link #overflowHashes} for hash {@code h}: bits 8-13 of h (not the fingerprint). */
+  /** The bit of {@link #overflowHashes} for hash {@code h}: from bits 8-13, not the fingerprint. */
   static long overflowBit(int h) {
     return 1L << (h >>> 8); // a long shift uses the low 6 bits of the count
   }

@@ -12,12 +12,12 @@ import org.jetbrains.lincheck.datastructures.Param;
 
 /**
  * Lincheck, model checking only, over {@code put}, {@code remove}, {@code get} and a walk of the
- * entries, on a map like {@link LockFreeReadMap}, whose removals leave Vacant slots that a later insert of
- * an equal key takes back (issue 16; {@code OpenTable}'s Overview, "Vacant slots"). Two keys
- * only, so nearly every insert revives a slot. The hazards: a revival that stores the value before the
- * key (a reader still holding the removed key returns the new value, and a later reader, who
- * sees the Vacant, misses it); a walk that reads a Vacant key slot and then the revived value
- * (it returns the marker as a key); a revival into a slot another key left.
+ * entries, on a map like {@link LockFreeReadMap}, whose removals leave Vacant slots that a later
+ * insert of an equal key takes back (issue 16; {@code OpenTable}'s Overview, "Vacant slots").
+ * Two keys only, so nearly every insert revives a slot. The hazards: a revival that stores the
+ * value before the key (a reader still holding the removed key returns the new value, and a
+ * later reader, who sees the Vacant, misses it); a walk that reads a Vacant key slot and then the
+ * revived value (it returns the marker as a key); a revival into a slot another key left.
  *
  * <p>Puts store one of two equal instances of each key, both held by this class, so the collector
  * never clears a Vacant's key mid-test (the model checker needs repeatable runs) and revivals
