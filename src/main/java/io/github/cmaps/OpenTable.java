@@ -67,8 +67,9 @@ final class OpenTable {
    * WriteHeavyBenchmark.putRemove's keys (random Integers, Zipf, one thread, InterleavedAb;
    * issue 16), a put + remove pair of LockFreeReadMap took 205 -> 79 ns at 1K keys and
    * 1,187 -> 550 ns at 1M (docs/lock-free-read-map.md). The cost: a 32-byte Vacant per
-   * removal, of which a table keeps at most capacity/16 (2 bytes per slot; further removals
-   * leave DELETED), and a Vacant whose key the collector has cleared is as dead as DELETED.
+   * removal, of which a table keeps at most capacity/16, or one (2 bytes per slot; further
+   * removals leave DELETED), and a Vacant whose key the collector has cleared is as dead as
+   * DELETED.
    *
    * Reuse tables (reuseDeadSlots: the tables of ReadWriteLockMap and StripedLockMap) also let an
    * insert take the first dead slot on its key's probe path, DELETED -> key, instead of the null
@@ -725,15 +726,24 @@ final class OpenTable {
 
   /**
    * Owner-only: the marker a removal leaves in live slot {@code slot}'s key slot: DELETED in a
-   * reuse table, or once Vacant slots number a sixteenth of the capacity (which bounds the
-   * markers' memory to 2 bytes per slot); otherwise a Vacant remembering the slot's key.
+   * reuse table, or once Vacant slots number {@link #maxVacancies}; otherwise a Vacant
+   * remembering the slot's key.
    */
   private Object dead(int slot) {
-    if (reuseDeadSlots || vacancies >= (capacity() >>> 4)) {
+    if (reuseDeadSlots || vacancies >= maxVacancies()) {
       return DELETED;
     }
     vacancies++;
     return new Vacant(kv[slot << 1]);
+  }
+
+  /**
+   * How many Vacant slots a table keeps at most: a sixteenth of its capacity, which bounds the
+   * markers' memory to 2 bytes per slot, and at least one, so that the smallest tables (those of
+   * the Lincheck tests among them) take a removed key's slot back too.
+   */
+  int maxVacancies() {
+    return Math.max(1, capacity() >>> 4);
   }
 
   /* ---------------- Freezing (LockFreeReadMap's user functions; owner only) -------------- */

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
  */
 public class LockFreeReadMapRevivedSlotLincheckTest extends RevivedSlotLincheck {
   public LockFreeReadMapRevivedSlotLincheckTest() {
-    // Room for 4 mappings (16 slots): the smallest table that keeps a Vacant (it keeps a
-    // sixteenth of its capacity), big enough not to be rebuilt within a history, which would drop
-    // it, and small enough for the model checker to walk.
+    // Room for 4 mappings (16 slots): the table keeps a Vacant (see OpenTable.maxVacancies) and
+    // is not rebuilt within a history, which would drop it (a 4-slot table is rebuilt on its
+    // second insert), yet is small enough for the model checker to walk.
     super(new LockFreeReadMap<>(4));
   }
 

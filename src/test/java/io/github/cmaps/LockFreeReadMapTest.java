@@ -353,13 +353,13 @@ class LockFreeReadMapTest {
       map.put(i, i);
     }
     List<Integer> removed = new ArrayList<>(); // held, so their Vacants stay
-    for (int i = 0; i < map.currentTable().capacity() / 16; i++) {
+    for (int i = 0; i < map.currentTable().maxVacancies(); i++) {
       Integer key = 1_000 + i;
       removed.add(key);
       map.put(key, i);
       map.remove(key);
     }
-    assertThat(map.currentTable().vacantSlots()).isEqualTo(map.currentTable().capacity() / 16);
+    assertThat(map.currentTable().vacantSlots()).isEqualTo(map.currentTable().maxVacancies());
     Integer hot = -1;
     int roundsInTree = 0;
     for (int round = 0; round < 10_000; round++) {

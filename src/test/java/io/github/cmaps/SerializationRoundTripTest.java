@@ -206,14 +206,14 @@ class SerializationRoundTripTest {
     // Use up the new table's Vacants (a sixteenth of its slots), so that removing b leaves
     // DELETED and b's re-insert takes a new slot instead of taking its own back.
     OpenTable next = map.currentTable().nextAcquire();
-    for (int i = 0; i < next.capacity() / 16; i++) {
+    for (int i = 0; i < next.maxVacancies(); i++) {
       do {
         filler++;
       } while ((OpenTable.hash(filler) >>> 30) != 2);
       map.put(filler, "f" + filler);
       map.remove(filler);
     }
-    assertThat(next.vacantSlots()).isEqualTo(next.capacity() / 16);
+    assertThat(next.vacantSlots()).isEqualTo(next.maxVacancies());
     assertThat(map.isResizing()).as("still resizing").isTrue();
     a.hook = () -> {
       map.remove(b);
