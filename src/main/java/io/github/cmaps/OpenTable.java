@@ -81,8 +81,9 @@ final class OpenTable {
    * a reuse table find is only "safe" (it terminates and never throws), and its answer counts
    * only if the reader then proves no write overlapped it (StampedLock.validate, or a stripe's
    * function sequence in StripedLockMap) or held a lock that excludes the owner. LockFreeReadMap
-   * validates nothing, so its tables never reuse a slot. A null slot never comes back in either
-   * kind of table, so the bound on every probe holds for both.
+   * validates nothing, so its tables never give a slot to another key (only to an equal one,
+   * through a Vacant: above). A null slot never comes back in either kind of table, so the bound
+   * on every probe holds for both.
    *
    * Fingerprints. Beside kv, a byte[] keeps one byte of each slot's hash (the low 8 bits of
    * h), so a probe that passes a slot holding another key compares one byte instead of
@@ -97,7 +98,8 @@ final class OpenTable {
    * int hash per slot was no faster in the same runs and costs four bytes. Ordering: the owner
    * stores the fingerprint (plain) before the key's release store, and a reader loads it only
    * after its acquire load of that key, so a reader that sees a key sees that key's
-   * fingerprint; on a table without reuse a slot's fingerprint is written once, before its key.
+   * fingerprint; on a table without reuse a slot's fingerprint is written once, before its key
+   * (a Vacant's revival keeps it: equal keys, equal hashes).
    * On a reuse table a racing reader may pair a revived slot's new key with the old byte (or
    * the reverse) and skip it: one more way its answer is wrong, caught by the same validation.
    *
@@ -105,9 +107,10 @@ final class OpenTable {
    * setPlain(value) then setRelease(key); a reader loads the key with getAcquire, so once it sees
    * the key it also sees the value and everything written before it (the value object's
    * fields). A value update is setRelease(value), paired with the reader's getAcquire(value).
-   * A removal is setRelease(value = null) then setRelease(key = DELETED). A reader that matched
-   * the key but then loads a null value has raced with that removal and keeps probing: the same
-   * key may have been inserted again further along, and if not the probe ends at null. Either
+   * A removal is setRelease(value = null) then setRelease(key = DELETED or a Vacant). A reader
+   * that matched the key but then loads a null value has raced with that removal and keeps
+   * probing: the same key may have been inserted again further along (or may be taking this slot
+   * back, see "Vacant slots"), and if not the probe ends at null. Either
    * answer is the state of the map at some instant during the read, so on a table without reuse
    * the read is linearizable. The table array itself is published by the owner (a release store
    * or an unlock) and is immutable in size.
@@ -434,7 +437,8 @@ final class OpenTable {
    * {@code key} would go to the overflow tree because dead slots fill part of its window, and
    * this table has seen at least capacity/16 removals since it was built; the owner should then
    * rebuild before inserting. Without this, a key put and removed over and over took a new slot
-   * of its window each time (slots are not reused, see the Overview), filled the window within
+   * of its window each time (before Vacant slots; now still when a removal leaves DELETED: see
+   * the Overview), filled the window within
    * 32 rounds and spent the rest of the table's life in the tree: measured on
    * WriteHeavyBenchmark.putRemove, 1K random Integer keys with Zipf access, one thread,
    * LockFreeReadMap ran 2.5 ops/us against ReadWriteLockMap's 35, most of it in tree path

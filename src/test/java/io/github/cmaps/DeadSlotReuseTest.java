@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Timeout;
  * equals}, after the probe matched a slot and before it loads the slot's value, while the test
  * removes the key and inserts another into the same slot. The first test shows the hazard on a
  * bare reuse table; the others show that each map that reuses slots still answers correctly
- * (its readers validate), and that LockFreeReadMap's tables, which cannot validate, never reuse.
+ * (its readers validate), and that LockFreeReadMap's tables, which cannot validate, never give a
+ * slot to another key (only an equal key may take a removed one's slot back).
  */
 @Timeout(60)
 class DeadSlotReuseTest {
