@@ -160,7 +160,8 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    *    table ──► old [ k v | k MOVED | k v | k MOVED ... ]   overflow: MOVED
    *                 next ──► new [ ... copies of moved mappings, and every write since ... ]
    *
-   *  1. When the table is half full of live and dead slots, the writer allocates 'new' (double
+   *  1. When the table reaches its load limit of live and dead slots (five eighths, half once it
+   *     has seen a removal: OpenTable.maxUsed), the writer allocates 'new' (double
    *     the capacity if live mappings fill a quarter, else the same, to drop dead slots), links
    *     it as old.next (setRelease), hands it old's overflow tree (by reference: the tree is
    *     immutable) and marks old's overflow MOVED. Small tables (up to SMALL_TABLE slots) are migrated whole at once, by the same

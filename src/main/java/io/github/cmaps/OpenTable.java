@@ -45,9 +45,9 @@ final class OpenTable {
    * key or its value reachable from the map. Because a slot never goes back to null, a probe
    * sequence can only get longer while a reader walks it: a reader that reaches null has passed
    * every slot its key could be in. Dead slots count towards the load limit; when live + dead
-   * slots reach half the capacity the owner rebuilds the table (doubling it only if live entries
-   * fill a quarter of it), which drops the dead slots. The table is never more than half full, so
-   * every probe meets a null.
+   * slots reach it the owner rebuilds the table (doubling it only if live entries fill a quarter
+   * of it), which drops the dead slots. The limit is five eighths of the capacity while the table
+   * has seen no removal, half of it after one (see maxUsed for why), so every probe meets a null.
    *
    * Vacant slots (tables without reuse). A removal leaves in the key slot a Vacant: a weak
    * reference to the removed key (weak, so the map does not keep the key alive). An insert whose
@@ -227,16 +227,44 @@ final class OpenTable {
   /**
    * Probe window of a bounded table: a key lives in one of the WINDOW slots starting at its home
    * slot, or else in the overflow tree (see the Overview). Long enough that a well-spread table
-   * almost never overflows at half load; short enough that many keys sharing a hash code cost a
-   * bounded probe plus an O(log n) tree search instead of a scan of one huge cluster.
+   * almost never overflows at its load limit; short enough that many keys sharing a hash code
+   * cost a bounded probe plus an O(log n) tree search instead of a scan of one huge cluster. 64,
+   * not 32, since the growth limit became five eighths: filling 1M random Integer keys with a
+   * 32-slot window left 261 of them in trees at that load (6 at half load), and a tree's keys stay
+   * there through every later resize (the tree is handed over whole), enough to set every bit of
+   * the tree's filter; with 64 slots, 6 again.
    */
-  static final int WINDOW = 32;
+  static final int WINDOW = 64;
+
+  /**
+   * How far from its home an insert into a table with many removals may land before
+   * {@link #windowExhaustedByDeadSlots} asks for a rebuild: the old window's 32 slots, so that
+   * put/remove churn keeps its probes as short as before the window grew to 64.
+   */
+  static final int CHURN_REACH = 32;
 
   /** Largest capacity: the interleaved array then has 2^30 elements. */
   static final int MAX_CAPACITY = 1 << 29;
 
-  /** Mappings a table may hold before the owner must rebuild it: half its capacity. */
+  /**
+   * Mappings a table may be sized for (capacityFor): half of the largest capacity, the limit of a
+   * table that has seen removals.
+   */
   static final int MAX_ENTRIES = MAX_CAPACITY >>> 1;
+
+  /**
+   * The number of live plus dead slots at which a table of {@code capacity} slots is rebuilt:
+   * five eighths of it while the table only grows ({@code growing}: no removal since it was
+   * built), half of it otherwise (and half of a 2- or 4-slot table). Why two limits: a table
+   * filled by puts alone is a plain linear-probing table, where five eighths costs 1.8 slots per
+   * hit and 3 per miss on average and saves a fifth of its bytes over a growth cycle; a table with
+   * put/remove churn carries dead slots in its clusters, and there the higher limit measured 30-40%
+   * slower (WriteHeavyBenchmark.putRemove: LockFreeReadMap at 1K keys, ReadWriteLockMap at 1M;
+   * issue 16), so its first removal brings its limit back to half.
+   */
+  static int maxUsed(int capacity, boolean growing) {
+    return growing ? (capacity >>> 1) + (capacity >>> 3) : capacity >>> 1;
+  }
 
   /** Key at 2i, value at 2i + 1. Length 2 * capacity. */
   final Object[] kv;
@@ -418,8 +446,11 @@ final class OpenTable {
     if (entries >= MAX_ENTRIES) {
       return MAX_CAPACITY;
     }
-    // used must stay below capacity / 2 after 'entries' inserts.
-    int cap = Integer.highestOneBit(Math.max(4, entries * 2 + 1) - 1) << 1;
+    // used must stay below the growth limit after 'entries' inserts.
+    int cap = 4;
+    while (maxUsed(cap, true) <= entries) {
+      cap <<= 1;
+    }
     return Math.min(cap, MAX_CAPACITY);
   }
 
@@ -427,18 +458,21 @@ final class OpenTable {
     return mask + 1;
   }
 
-  /** True when one more insert would take live + dead slots to half the capacity. */
+  /**
+   * True when one more insert would take live + dead slots to the load limit: five eighths of
+   * the capacity while this table has seen no removal, half of it after one (see maxUsed).
+   */
   boolean needsRebuildBeforeInsert() {
-    return used + 1 >= (capacity() >>> 1);
+    return used + 1 >= maxUsed(capacity(), removals == 0);
   }
 
   /**
    * Owner-only, bounded tables without slot reuse (LockFreeReadMap's): true when an insert of
-   * {@code key} would go to the overflow tree because dead slots fill part of its window, and
-   * this table has seen at least capacity/16 removals since it was built; the owner should then
-   * rebuild before inserting. Without this, a key put and removed over and over took a new slot
-   * of its window each time (before Vacant slots; now still when a removal leaves DELETED: see
-   * the Overview), filled the window within
+   * {@code key} would land {@link #CHURN_REACH} or more slots from its home (or in the overflow
+   * tree) with dead slots among those it passes, and this table has seen at least capacity/16
+   * removals since it was built; the owner should then rebuild before inserting. Without this, a
+   * key put and removed over and over took a new slot of its window each time (before Vacant
+   * slots; now still when a removal leaves DELETED: see the Overview), filled the window within
    * 32 rounds and spent the rest of the table's life in the tree: measured on
    * WriteHeavyBenchmark.putRemove, 1K random Integer keys with Zipf access, one thread,
    * LockFreeReadMap ran 2.5 ops/us against ReadWriteLockMap's 35, most of it in tree path
@@ -449,11 +483,19 @@ final class OpenTable {
    * flood) still overflows to the tree: a rebuild would not help it.
    */
   boolean windowExhaustedByDeadSlots(Object key, int h) {
-    if (!bounded || removals < (capacity() >>> 4) || probe(key, h) != WINDOW_FULL) {
+    if (!bounded || removals < (capacity() >>> 4)) {
+      return false;
+    }
+    int s = probe(key, h);
+    if (s >= 0) {
+      return false; // present: a replace takes no slot
+    }
+    int reach = s == WINDOW_FULL ? WINDOW : (~s - home(h)) & mask;
+    if (reach < CHURN_REACH) {
       return false;
     }
     final Object[] kv = this.kv;
-    for (int i = home(h), n = 0; n < WINDOW; i = (i + 1) & mask, n++) {
+    for (int i = home(h), n = 0; n < reach; i = (i + 1) & mask, n++) {
       Object k = kv[i << 1];
       if (k == DELETED || k instanceof Vacant) { // a Vacant of another key (probe said so)
         return true;
@@ -990,7 +1032,7 @@ final class OpenTable {
 
   /** Owner-only: true if {@code inserts} more inserts fit without a rebuild. */
   boolean hasRoomFor(int inserts) {
-    return used + (long) inserts < (capacity() >>> 1);
+    return used + (long) inserts < maxUsed(capacity(), removals == 0);
   }
 
   /**

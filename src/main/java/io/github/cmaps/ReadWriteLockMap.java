@@ -116,7 +116,8 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
    * guarded by one StampedLock. Write operations take the write lock and use the table's owner
    * operations; an insert may reuse a dead slot, which is safe because no read of this map's table
    * counts unless it held a lock or validated. The table is rebuilt (doubled, or cleaned of dead
-   * slots) inside the write lock when it reaches half full; the new table is filled before it is
+   * slots) inside the write lock when it reaches its load limit (five eighths full, half once it
+   * has seen a removal: OpenTable.maxUsed); the new table is filled before it is
    * published, and the copy is a quiet period for readers (rebuiltQuietly).
    *
    * Read path (get, size): optimistic, as StampedLock intends.

@@ -160,7 +160,8 @@ public class StripedLockMap<K, V> extends AbstractMap<K, V>
    * moment it is freed, so two writers of a hot key hand its line back and forth on every
    * operation (putRemove over 64K keys, where stripes are rarely contended, did not change).
    *
-   * Resize. When an insert would fill half of a stripe's table (live + dead slots), the writer
+   * Resize. When an insert would take a stripe's table to its load limit (live + dead slots: five
+   * eighths of it, half once it has seen a removal; OpenTable.maxUsed), the writer
    * builds a new table (OpenTable.rebuilt) under its stripe lock and publishes it with
    * setRelease. Only that stripe's writers wait; the others keep working, and the stripe's
    * readers read its current table during the copy, a quiet period (rebuiltQuietly).

@@ -347,7 +347,7 @@ class LockFreeReadMapTest {
    */
   @Test
   void aKeyPutAndRemovedOverAndOverMostlyStaysOutOfTheOverflowTree() {
-    // Room for 1,000: the table is far from half full, so only that rebuild can free the window.
+    // Room for 1,000: the table is far from its load limit, so only that rebuild frees the window.
     LockFreeReadMap<Integer, Integer> map = new LockFreeReadMap<>(1_000);
     for (int i = 0; i < 100; i++) {
       map.put(i, i);
@@ -369,6 +369,43 @@ class LockFreeReadMapTest {
     }
     assertThat(roundsInTree).isLessThan(2_500);
     assertThat(map).hasSize(100);
+    assertThat(removed).isNotEmpty();
+  }
+
+  /**
+   * The same churn, seen from the hot key's probe: once its table has seen capacity/16 removals,
+   * an insert that would land {@link OpenTable#CHURN_REACH} (32) or more slots from its home past
+   * dead slots rebuilds the table first, so the key never sits that far out, although its window
+   * is 64 slots. Without that reach (the rebuild only when the whole window is used up) the key
+   * walked out to slot 63 of its window, each step a longer probe for every lookup of it.
+   */
+  @Test
+  void aKeyPutAndRemovedOverAndOverNeverLandsFarFromItsHome() {
+    LockFreeReadMap<Integer, Integer> map = new LockFreeReadMap<>(1_000);
+    for (int i = 0; i < 100; i++) {
+      map.put(i, i);
+    }
+    List<Integer> removed = new ArrayList<>(); // held, so their Vacants stay
+    for (int i = 0; i < map.currentTable().maxVacancies(); i++) {
+      Integer key = 1_000 + i;
+      removed.add(key);
+      map.put(key, i);
+      map.remove(key);
+    }
+    Integer hot = -1;
+    int h = OpenTable.hash(hot);
+    int farthest = 0;
+    for (int round = 0; round < 1_000; round++) {
+      map.put(hot, round);
+      OpenTable t = map.currentTable();
+      int slot = t.findSlot(hot, h);
+      if (slot >= 0) {
+        farthest = Math.max(farthest, (slot - t.home(h)) & t.mask);
+      }
+      map.remove(hot);
+    }
+    // 32, not OpenTable.CHURN_REACH: a test that read the constant could not catch a change of it.
+    assertThat(farthest).isGreaterThan(0).isLessThan(32);
     assertThat(removed).isNotEmpty();
   }
 
@@ -614,7 +651,7 @@ class LockFreeReadMapTest {
     }
     long perOperation = CollidingKey.comparisons.get() / (2L * n);
     // A linear scan would average n / 2 = 25,000 comparisons per operation. The probe window
-    // (32 slots) plus a balanced tree (about 2 log2 n = 32) plus resizes (each re-inserts the
+    // (64 slots) plus a balanced tree (about 2 log2 n = 32) plus resizes (each re-inserts the
     // overflow) stay below a small multiple of that logarithmic bound.
     assertThat(perOperation).isLessThan(200);
     assertThat(map).hasSize(n);

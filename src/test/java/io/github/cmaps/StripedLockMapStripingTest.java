@@ -139,8 +139,9 @@ class StripedLockMapStripingTest {
       return n;
     });
     assertThat(filling.get(TIMEOUT_SECONDS, SECONDS)).isEqualTo(20_000);
-    assertThat(growingCapacity).isLessThan(2 * 20_000);
-    assertThat(map.tableCapacityOf(growingStripe)).isGreaterThanOrEqualTo(2 * 20_000);
+    assertThat(growingCapacity).isLessThan(OpenTable.capacityFor(20_000));
+    assertThat(map.tableCapacityOf(growingStripe))
+        .isGreaterThanOrEqualTo(OpenTable.capacityFor(20_000));
     assertThat(map.tableCapacityOf(lockedStripe)).isEqualTo(lockedCapacity);
     assertThat(map.size()).isEqualTo(20_000);
 

@@ -17,7 +17,8 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * the removed ones.
  *
  * <p><b>Hazard.</b> An open-addressing table leaves a marker in the slot of a removed key, and the
- * cmaps maps rebuild the table when live plus dead slots reach half of it: at the same capacity
+ * cmaps maps rebuild the table when live plus dead slots reach its load limit (half of it, once it
+ * has seen a removal): at the same capacity
  * when few keys are live, so every live key moves to a different slot of a new table. A reader
  * that takes no lock (an optimistic read of {@code ReadWriteLockMap}) and probes the old table, or
  * the new one before it is filled, must either see a complete table or notice the writer and
@@ -26,7 +27,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  *
  * <p><b>Set-up.</b> Each instance fills a fresh map to its growth threshold and then removes all
  * but {@value Scenario#LIVE} keys, leaving dead slots behind. The writer inserts one new key, which
- * makes {@code ReadWriteLockMap} and {@code LockFreeReadMap} rebuild their 64-slot table in place;
+ * makes {@code ReadWriteLockMap} and {@code LockFreeReadMap} rebuild their 32-slot table in place;
  * the reader looks up the live keys and as many removed ones. The result is
  * {@code (missed, resurrected)}: live keys reported absent or with a wrong value, and removed keys
  * reported present. The correct outcome is {@code 0, 0}.
@@ -47,7 +48,7 @@ public class GetDuringRebuild {
   /** The scenario on one map; each nested test is this against a different map. */
   abstract static class Scenario {
     /** Live keys left: few enough that the rebuild keeps the capacity and only drops dead slots. */
-    static final int LIVE = 8;
+    static final int LIVE = 4;
 
     private final Map<Integer, Integer> map;
     private final int filled;

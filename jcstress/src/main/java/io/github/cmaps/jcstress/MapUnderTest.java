@@ -29,11 +29,11 @@ enum MapUnderTest {
 
   /**
    * {@code new ReadWriteLockMap<>()} makes room for 16 mappings with an open-addressing table of
-   * 64 slots, and rebuilds it (doubling it while live keys fill a quarter of it) on the insert that
-   * would take its used slots, live or dead, to half the capacity: after 31 keys in 64 slots, and
-   * after 1023 keys in 2048 slots.
+   * 32 slots, and rebuilds it (doubling it while live keys fill a quarter of it) on the insert that
+   * would take its used slots, live or dead, to its load limit, five eighths of the capacity in a
+   * table that has seen no removal: after 19 keys in 32 slots, and after 1279 keys in 2048 slots.
    */
-  READ_WRITE_LOCK_MAP(31, 1023) {
+  READ_WRITE_LOCK_MAP(19, 1279) {
     @Override
     <K, V> Map<K, V> create() {
       return new ReadWriteLockMap<>();
@@ -41,12 +41,12 @@ enum MapUnderTest {
   },
 
   /**
-   * {@code new LockFreeReadMap<>()} sizes and grows its table like {@code ReadWriteLockMap}: 31
-   * keys fill 64 slots, 1023 keys fill 2048. Tables of up to {@code LockFreeReadMap.SMALL_TABLE}
+   * {@code new LockFreeReadMap<>()} sizes and grows its table like {@code ReadWriteLockMap}: 19
+   * keys fill 32 slots, 1279 keys fill 2048. Tables of up to {@code LockFreeReadMap.SMALL_TABLE}
    * (1024) slots are copied whole and published in one step; from 2048 slots on, each write
    * migrates a slice of the old table into the new one.
    */
-  LOCK_FREE_READ_MAP(31, 1023) {
+  LOCK_FREE_READ_MAP(19, 1279) {
     @Override
     <K, V> Map<K, V> create() {
       return new LockFreeReadMap<>();
@@ -66,11 +66,11 @@ enum MapUnderTest {
    *
    * <p>Sizing: 16 mappings over 1 stripe is a share of 16, plus a quarter for uneven stripes, 20;
    * {@code OpenTable.capacityFor(20)} is 64 slots. A stripe's table is rebuilt (doubled while live
-   * keys fill a quarter of it) on the insert that would take its used slots, live or dead, to half
-   * the capacity: after 31 keys in 64 slots, and after 1023 keys in 2048 slots, as for
-   * {@code ReadWriteLockMap}.
+   * keys fill a quarter of it) on the insert that would take its used slots, live or dead, to its
+   * load limit, five eighths of the capacity while it has seen no removal: after 39 keys in 64
+   * slots, and after 1279 keys in 2048 slots, as for {@code ReadWriteLockMap}.
    */
-  STRIPED_LOCK_MAP(31, 1023) {
+  STRIPED_LOCK_MAP(39, 1279) {
     @Override
     <K, V> Map<K, V> create() {
       return new StripedLockMap<>(16, 1);

@@ -24,13 +24,13 @@ public enum MapType {
   /* ---------------- cmaps ---------------- */
 
   /** One read-write lock over one open-addressing table. */
-  ReadWriteLockMap(io.github.cmaps.ReadWriteLockMap::new, (1 << 20) + (1 << 10)),
+  ReadWriteLockMap(io.github.cmaps.ReadWriteLockMap::new, (5 << 18) + (1 << 10)),
 
   /** Lock-free reads over an open-addressing table, writes under a lock, incremental resize. */
-  LockFreeReadMap(io.github.cmaps.LockFreeReadMap::new, (1 << 20) + (1 << 10)),
+  LockFreeReadMap(io.github.cmaps.LockFreeReadMap::new, (5 << 18) + (1 << 10)),
 
   /** Independent stripes, each a StampedLock over its own table; optimistic reads. */
-  StripedLockMap(io.github.cmaps.StripedLockMap::new, (1 << 20) + (1 << 15)),
+  StripedLockMap(io.github.cmaps.StripedLockMap::new, (5 << 18) + (1 << 15)),
 
   /* ---------------- Baselines and competitors ---------------- */
 

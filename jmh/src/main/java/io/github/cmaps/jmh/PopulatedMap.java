@@ -35,21 +35,21 @@ public class PopulatedMap {
    * <p>{@code JUST_PAST_GROWTH} is resolved per map ({@link MapType#justPastGrowth}) to an entry
    * count a little past the point where the map, grown from its default capacity by {@code put}s,
    * doubles from 2^21 to 2^22 slots or bins: the table is freshly allocated and at its emptiest
-   * (about a quarter full for cmaps and JCTools, 0.375 for the others). Checked for every map and
-   * key kind by reading the table sizes after populating (2 cores, so 32 stripes):
+   * (about 0.31 full for cmaps, a quarter for JCTools, 0.375 for the others). Checked for every
+   * map and key kind by reading the table sizes after populating (2 cores, so 32 stripes):
    *
    * <ul>
-   *   <li>{@code ReadWriteLockMap}, {@code LockFreeReadMap}: 2^20 + 2^10 = 1,049,600. Their tables
-   *       double when the keys in slots reach half the table, 2^20 plus the few keys held in the
-   *       overflow tree (11 to 64 in a test with random keys). {@code ReadWriteLockMap} rebuilt
-   *       the table in one go. {@code LockFreeReadMap} has only begun its incremental resize: each
-   *       write migrates 64 slots, so about 65,000 of 2^21 are migrated (3%). Only writes migrate,
-   *       so {@code get} measures reads during a resize for the whole trial; a workload that
-   *       writes finishes the migration in its first ~32,000 writes and then measures the new
-   *       table.
-   *   <li>{@code StripedLockMap}: 2^20 + 2^15 = 1,081,344. Each stripe doubles on its own when its
-   *       keys reach half its table; with 32 stripes all had doubled 2,048 entries earlier already.
-   *       With many more stripes (more cores) a few may still be short of it.
+   *   <li>{@code ReadWriteLockMap}, {@code LockFreeReadMap}: 5 * 2^18 + 2^10 = 1,311,744. Their
+   *       tables double when the keys in slots reach five eighths of the table (the load limit of a
+   *       table that has seen no removal), 5 * 2^18 = 1,310,720 plus the few keys held in the
+   *       overflow tree. {@code ReadWriteLockMap} rebuilt the table in one go. {@code
+   *       LockFreeReadMap} has only begun its incremental resize: each write migrates 64 slots, so
+   *       about 65,000 of 2^21 are migrated (3%). Only writes migrate, so {@code get} measures reads
+   *       during a resize for the whole trial; a workload that writes finishes the migration in its
+   *       first ~32,000 writes and then measures the new table.
+   *   <li>{@code StripedLockMap}: 5 * 2^18 + 2^15 = 1,343,488. Each stripe doubles on its own
+   *       when its keys reach five eighths of its table. With many more stripes (more cores) a few
+   *       may still be short of it.
    *   <li>{@code ConcurrentHashMap}: 1,572,864 = 0.75 * 2^21, the insert at which its count
    *       reaches the resize threshold; the inserting thread completes the transfer.
    *   <li>{@code SynchronizedHashMap}, {@code ReentrantRwlHashMap} ({@code HashMap}): 1,572,865,

@@ -38,8 +38,9 @@ import org.openjdk.jol.vm.VM;
  *       of a map class reaches (static singletons such as a shared empty table) are not counted:
  *       a second map is filled alike and only what the two graphs do not share is the map's.
  *   <li>{@code --sweep FROM..TO[:MAP,MAP]}: {@code --steps} (default 16) evenly spaced sizes over
- *       {@code FROM..TO} plus every power of two in the range and the size just above it (where a
- *       table has just doubled, or an incremental resize is under way). One map per map type is
+ *       {@code FROM..TO} plus every growth point in the range (powers of two, five eighths and three
+ *       quarters of them) and the size just above it (where a table has just doubled, or an
+ *       incremental resize is under way). One map per map type is
  *       filled in increasing order and measured at each size on the way, which is the state a fresh
  *       map filled to that size has. A sweep over one doubling shows the whole sawtooth of slack
  *       between two resizes, so its mean is the footprint to expect at an unknown size and its max
@@ -227,18 +228,24 @@ public final class Footprint {
 
   /**
    * The sizes a sweep measures: {@code steps + 1} evenly spaced sizes from {@code from} to {@code
-   * to}, plus every power of two in the range and the size one above it.
+   * to}, plus every growth point in the range and the size one above it. The growth points are
+   * the powers of two and five eighths and three quarters of each: where the measured maps grow
+   * (the cmaps tables at five eighths of their slots, the JDK's maps at three quarters of their
+   * bins, JCTools' about a power of two), so that each map's sweep sees its table just before and
+   * just after a doubling, or in the middle of an incremental resize.
    */
   static List<Integer> points(Sweep sweep, int steps) {
     TreeSet<Integer> points = new TreeSet<>();
     for (int k = 0; k <= steps; k++) {
       points.add((int) (sweep.from() + (long) k * (sweep.to() - sweep.from()) / steps));
     }
-    for (long p = Integer.highestOneBit(Math.max(1, sweep.from())); p <= sweep.to(); p *= 2) {
-      if (p >= sweep.from()) {
-        points.add((int) p);
-        if (p + 1 <= sweep.to()) {
-          points.add((int) p + 1);
+    for (long p = Integer.highestOneBit(Math.max(1, sweep.from())); p <= 2L * sweep.to(); p *= 2) {
+      for (long growth : new long[] {p, p / 2 + p / 8, p / 2 + p / 4}) {
+        if (growth >= sweep.from() && growth <= sweep.to()) {
+          points.add((int) growth);
+          if (growth + 1 <= sweep.to()) {
+            points.add((int) growth + 1);
+          }
         }
       }
     }
