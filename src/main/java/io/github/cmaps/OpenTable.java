@@ -257,10 +257,12 @@ final class OpenTable {
    * five eighths of it while the table only grows ({@code growing}: no removal since it was
    * built), half of it otherwise (and half of a 2- or 4-slot table). Why two limits: a table
    * filled by puts alone is a plain linear-probing table, where five eighths costs 1.8 slots per
-   * hit and 3 per miss on average and saves a fifth of its bytes over a growth cycle; a table with
-   * put/remove churn carries dead slots in its clusters, and there the higher limit measured 30-40%
-   * slower (WriteHeavyBenchmark.putRemove: LockFreeReadMap at 1K keys, ReadWriteLockMap at 1M;
-   * issue 16), so its first removal brings its limit back to half.
+   * hit and 3 per miss on average (1.5 and 2.5 at half) and saves about a sixth of the bytes over
+   * a growth cycle (ReadWriteLockMap, 1M..2M entries: 26.3 -> 21.9 bytes per mapping; issue 16);
+   * a table with put/remove churn carries dead slots in its clusters, and there five eighths for
+   * every table measured 25-50% slower (WriteHeavyBenchmark.putRemove, one-fork runs:
+   * LockFreeReadMap at 1K keys, ReadWriteLockMap at 1M), so its first removal brings its limit
+   * back to half, and with it the old speed.
    */
   static int maxUsed(int capacity, boolean growing) {
     return growing ? (capacity >>> 1) + (capacity >>> 3) : capacity >>> 1;
