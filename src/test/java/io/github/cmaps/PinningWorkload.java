@@ -49,6 +49,13 @@ public final class PinningWorkload {
     // Warm the harness (virtual-thread scheduler, latch, sleep and park paths, this class's
     // lambdas) on a ConcurrentHashMap, before recording and without touching any cmaps class.
     hammer(new ConcurrentHashMap<>(), 8, 4);
+    // The latch's queue nodes: the warm-up may never block in await (the latch can open before
+    // its threads reach it), and then the first virtual thread to block in the measured run
+    // initializes AbstractQueuedSynchronizer$ExclusiveNode while others wait for it, a pin of the
+    // harness, not of the map (JFR on JDK 25 recorded it once in the synchronizedMap control).
+    for (Class<?> c : java.util.concurrent.locks.AbstractQueuedSynchronizer.class.getNestMembers()) {
+      Class.forName(c.getName(), true, c.getClassLoader());
+    }
     // specific() tests the map against each cmaps class: load them (without initializing them
     // or loading their nested classes), so that a class the workload names is not loaded here
     // by many virtual threads at once, which pins on class loading's lock.
