@@ -347,18 +347,8 @@ class LockFreeReadMapTest {
    */
   @Test
   void aKeyPutAndRemovedOverAndOverMostlyStaysOutOfTheOverflowTree() {
-    // Room for 1,000: the table is far from its load limit, so only that rebuild frees the window.
-    LockFreeReadMap<Integer, Integer> map = new LockFreeReadMap<>(1_000);
-    for (int i = 0; i < 100; i++) {
-      map.put(i, i);
-    }
     List<Integer> removed = new ArrayList<>(); // held, so their Vacants stay
-    for (int i = 0; i < map.currentTable().maxVacancies(); i++) {
-      Integer key = 1_000 + i;
-      removed.add(key);
-      map.put(key, i);
-      map.remove(key);
-    }
+    LockFreeReadMap<Integer, Integer> map = churnedMapWithItsVacantsUsedUp(removed);
     assertThat(map.currentTable().vacantSlots()).isEqualTo(map.currentTable().maxVacancies());
     Integer hot = -1;
     int roundsInTree = 0;
@@ -373,6 +363,27 @@ class LockFreeReadMapTest {
   }
 
   /**
+   * A map made for 1,000 keys (2,048 slots, far from its load limit, so only the churn rebuild
+   * frees a window) holding 100 keys, whose table has used up its Vacants on keys put and removed
+   * once each (added to {@code removed}, which the caller holds so that the Vacants stay): its
+   * next removals leave DELETED.
+   */
+  private static LockFreeReadMap<Integer, Integer> churnedMapWithItsVacantsUsedUp(
+      List<Integer> removed) {
+    LockFreeReadMap<Integer, Integer> map = new LockFreeReadMap<>(1_000);
+    for (int i = 0; i < 100; i++) {
+      map.put(i, i);
+    }
+    for (int i = 0; i < map.currentTable().maxVacancies(); i++) {
+      Integer key = 1_000 + i;
+      removed.add(key);
+      map.put(key, i);
+      map.remove(key);
+    }
+    return map;
+  }
+
+  /**
    * The same churn, seen from the hot key's probe: once its table has seen capacity/16 removals,
    * an insert that would land {@link OpenTable#CHURN_REACH} (32) or more slots from its home past
    * dead slots rebuilds the table first, so the key never sits that far out, although its window
@@ -381,17 +392,8 @@ class LockFreeReadMapTest {
    */
   @Test
   void aKeyPutAndRemovedOverAndOverNeverLandsFarFromItsHome() {
-    LockFreeReadMap<Integer, Integer> map = new LockFreeReadMap<>(1_000);
-    for (int i = 0; i < 100; i++) {
-      map.put(i, i);
-    }
     List<Integer> removed = new ArrayList<>(); // held, so their Vacants stay
-    for (int i = 0; i < map.currentTable().maxVacancies(); i++) {
-      Integer key = 1_000 + i;
-      removed.add(key);
-      map.put(key, i);
-      map.remove(key);
-    }
+    LockFreeReadMap<Integer, Integer> map = churnedMapWithItsVacantsUsedUp(removed);
     Integer hot = -1;
     int h = OpenTable.hash(hot);
     int farthest = 0;
