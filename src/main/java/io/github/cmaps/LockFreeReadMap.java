@@ -110,8 +110,8 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
    * on a present key typically touches one cache line of the table: there is no node object
    * between the table and the key, which is one dependent cache miss fewer than
    * ConcurrentHashMap, and no per-mapping node (about 19 bytes of table per mapping at 1M
-   * entries, fingerprints included, and 29 on average over a doubling from 1M to 2M, against
-   * about 40 for ConcurrentHashMap).
+   * entries, fingerprints included, and 24 on average over a doubling from 1M to 2M with the
+   * five-eighths growth limit of OpenTable.maxUsed, against about 40 for ConcurrentHashMap).
    *
    * Reads. get() loads the table reference (getAcquire, pairs with the writer's setRelease when
    * it publishes a new table), then probes it with getAcquire loads of key and value slots
