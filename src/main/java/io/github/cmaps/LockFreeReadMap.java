@@ -576,6 +576,15 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     lockForWrite();
     try {
       OpenTable t = writeTable(key, h);
+      if (!t.needsRebuildBeforeInsert() && !t.windowExhaustedByDeadSlots(key, h)) {
+        // Room for an insert: one probe finds the key or the slot it goes to.
+        Object old = t.putOwned(key, h, value, false);
+        if (old == null) {
+          addSize(1);
+        }
+        return (V) old;
+      }
+      // A resize is due: look first, so that a present key does not bring one.
       Object old = t.replaceOwned(key, h, null, value);
       if (old == null) {
         insert(t, key, h, value);

@@ -580,6 +580,15 @@ public class ReadWriteLockMap<K, V> extends AbstractMap<K, V>
   private V putLocked(K key, V value, boolean onlyIfAbsent) {
     int h = OpenTable.hash(key);
     OpenTable t = table;
+    if (!t.needsRebuildBeforeInsert()) {
+      // Room for an insert: one probe finds the key or the slot it goes to.
+      Object old = t.putOwned(key, h, value, onlyIfAbsent);
+      if (old == null) {
+        size++;
+      }
+      return (V) old;
+    }
+    // At the load limit: look first, so that a present key does not bring a rebuild.
     Object old = onlyIfAbsent ? t.getOwned(key, h) : t.replaceOwned(key, h, null, value);
     if (old == null) {
       insertLocked(key, h, value);
