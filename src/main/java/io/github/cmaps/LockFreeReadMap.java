@@ -575,21 +575,7 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     }
     lockForWrite();
     try {
-      OpenTable t = writeTable(key, h);
-      if (!t.needsRebuildBeforeInsert() && !t.windowExhaustedByDeadSlots(key, h)) {
-        // Room for an insert: one probe finds the key or the slot it goes to.
-        Object old = t.putOwned(key, h, value, false);
-        if (old == null) {
-          addSize(1);
-        }
-        return (V) old;
-      }
-      // A resize is due: look first, so that a present key does not bring one.
-      Object old = t.replaceOwned(key, h, null, value);
-      if (old == null) {
-        insert(t, key, h, value);
-      }
-      return (V) old;
+      return (V) putLocked(writeTable(key, h), key, h, value, false);
     } finally {
       writeLock.unlock();
     }
@@ -637,15 +623,31 @@ public class LockFreeReadMap<K, V> extends AbstractMap<K, V>
     int h = OpenTable.hash(key);
     lockForWrite();
     try {
-      OpenTable t = writeTable(key, h);
-      Object old = t.getOwned(key, h);
-      if (old == null) {
-        insert(t, key, h, value);
-      }
-      return (V) old;
+      return (V) putLocked(writeTable(key, h), key, h, value, true);
     } finally {
       writeLock.unlock();
     }
+  }
+
+  /**
+   * Under the lock: maps {@code key} in write table {@code t} (unless present and {@code
+   * onlyIfAbsent}) and returns the previous value or null. When {@code t} has room for the
+   * insert, one probe finds the key or the slot it goes to; when a resize is due, the key is
+   * looked up first, so that a present key does not bring one.
+   */
+  private Object putLocked(OpenTable t, Object key, int h, Object value, boolean onlyIfAbsent) {
+    if (!t.needsRebuildBeforeInsert() && !t.windowExhaustedByDeadSlots(key, h)) {
+      Object old = t.putOwned(key, h, value, onlyIfAbsent);
+      if (old == null) {
+        addSize(1);
+      }
+      return old;
+    }
+    Object old = onlyIfAbsent ? t.getOwned(key, h) : t.replaceOwned(key, h, null, value);
+    if (old == null) {
+      insert(t, key, h, value);
+    }
+    return old;
   }
 
   /**
